@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Azurite (Azure Storage emulator: blob, queue, table) for local runs and tests.
+#
+#   deploy/azurite.sh start  [DIR]   start in the background unless it already runs
+#   deploy/azurite.sh stop   [DIR]   stop the instance whose pid is in DIR/azurite.pid
+#   deploy/azurite.sh reset  [DIR]   stop, then delete DIR (all emulated data)
+#   deploy/azurite.sh status         exit 0 if the table endpoint (port 10002) answers
+#
+# DIR holds the data, azurite.pid and azurite.log; default: <repo>/.azurite.
+# Endpoints are Azurite's defaults on 127.0.0.1 (blob 10000, queue 10001,
+# table 10002), i.e. what "UseDevelopmentStorage=true" points at.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+AZURITE="$ROOT/node_modules/.bin/azurite"
+HOST=127.0.0.1
+TABLE_PORT=10002
+
+cmd=${1:-}
+DIR=${2:-$ROOT/.azurite}
+PIDFILE="$DIR/azurite.pid"
+LOG="$DIR/azurite.log"
+
+# True if something accepts TCP connections on HOST:$1 (bash's /dev/tcp, no nc needed).
+port_open() {
+    (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
+}
+
+# True if $1 is a live process that looks like Azurite (guards against pid reuse).
+is_azurite() {
+    [[ -n $1 ]] && kill -0 "$1" 2>/dev/null && grep -qa azurite "/proc/$1/cmdline" 2>/dev/null
+}
+
+start() {
+    if port_open "$TABLE_PORT"; then
+        echo "azurite: port $TABLE_PORT already answers; assuming Azurite is running, not starting another."
+        return 0
+    fi
+    if [[ ! -x $AZURITE ]]; then
+        echo "azurite: node_modules missing, running npm ci..."
+        (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+    mkdir -p "$DIR"
+    # stdin/stdout detached so the emulator never holds a caller's pipe open.
+    "$AZURITE" --silent --skipApiVersionCheck --loose --location "$DIR" \
+        --blobHost "$HOST" --queueHost "$HOST" --tableHost "$HOST" \
+        </dev/null >"$LOG" 2>&1 &
+    local pid=$!
+    echo "$pid" >"$PIDFILE"
+    for _ in $(seq 60); do  # ~30 s
+        if port_open "$TABLE_PORT"; then
+            echo "azurite: started (pid $pid, data in $DIR)"
+            return 0
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "azurite: exited during startup; last log lines:" >&2
+            tail -n 20 "$LOG" >&2 || true
+            rm -f "$PIDFILE"
+            return 1
+        fi
+        sleep 0.5
+    done
+    echo "azurite: port $TABLE_PORT not open after 30 s; see $LOG" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true  # still our child here: reap it
+    rm -f "$PIDFILE"
+    return 1
+}
+
+stop() {
+    [[ -f $PIDFILE ]] || return 0
+    local pid
+    pid=$(<"$PIDFILE")
+    if is_azurite "$pid"; then
+        kill -TERM "$pid" 2>/dev/null || true
+        # Azurite sometimes ignores SIGTERM: give it ~5 s, then SIGKILL.
+        for _ in $(seq 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "azurite: pid $pid ignored SIGTERM, sending SIGKILL"
+            kill -KILL "$pid" 2>/dev/null || true
+            for _ in $(seq 50); do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.1
+            done
+        fi
+        echo "azurite: stopped (pid $pid)"
+    fi
+    rm -f "$PIDFILE"
+}
+
+reset() {
+    stop
+    case $(cd "$DIR" 2>/dev/null && pwd || echo "$DIR") in
+        / | "$ROOT" | "$HOME") echo "azurite: refusing to delete $DIR" >&2; return 1 ;;
+    esac
+    rm -rf "$DIR"
+    echo "azurite: removed $DIR"
+}
+
+case $cmd in
+    start) start ;;
+    stop) stop ;;
+    reset) reset ;;
+    status) port_open "$TABLE_PORT" ;;
+    *) echo "usage: $0 {start|stop|reset} [DIR] | status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,41 @@
+namespace Risk.Contracts;
+
+/// <summary>
+/// The event contract's validation rules, shared by the gateway library (before sending) and the silo
+/// (which never trusts its callers). A rejected event is counted and reported with its index; the rest
+/// of its batch still goes through.
+/// </summary>
+public static class EventRules
+{
+    public const int MaxStringLength = 512;
+    public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromDays(1);
+    public static readonly DateTime Earliest = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>Returns null when the event is valid, otherwise a short reason naming the field.</summary>
+    public static string? Check(RiskEvent e, DateTime utcNow)
+    {
+        if (e.Ts.Kind != DateTimeKind.Utc || e.Ts < Earliest) return "ts: must be an ISO-8601 UTC time after 2000-01-01";
+        if (e.Ts > utcNow + MaxFutureSkew) return $"ts: {e.Ts:O} is more than {MaxFutureSkew.TotalHours:0} h in the future";
+        if (string.IsNullOrEmpty(e.Account)) return "account: required";
+        if (string.IsNullOrEmpty(e.Ip)) return "ip: required";
+        if (GrainKeys.NormalizeIp(e.Ip) is null) return "ip: not an IPv4 or IPv6 address";
+        foreach (var (name, value) in Strings(e))
+            if (value is { Length: > MaxStringLength }) return $"{name}: longer than {MaxStringLength} characters";
+        if (e.Proxy is "") return "proxy: empty";
+        if (e.Asn is < 0) return "asn: negative";
+        if (e.InTokens < 0 || e.OutTokens < 0) return "inTokens/outTokens: negative";
+        if (e.AccountCreated is { } created && (created.Kind != DateTimeKind.Utc || created > e.Ts + MaxFutureSkew))
+            return "accountCreated: must be an ISO-8601 UTC time not after the event";
+        return null;
+    }
+
+    private static IEnumerable<(string, string?)> Strings(RiskEvent e)
+    {
+        yield return ("account", e.Account);
+        yield return ("ip", e.Ip);
+        yield return ("proxy", e.Proxy);
+        yield return ("ja4", e.Ja4);
+        yield return ("payment", e.Payment);
+        yield return ("model", e.Model);
+    }
+}

@@ -1,0 +1,21 @@
+namespace Risk.Contracts;
+
+/// <summary>An IP address or a proxy: the accounts behind it, as context for their decisions.</summary>
+[Alias("risk.INetworkGrain")]
+public interface INetworkGrain : IOverridable
+{
+    /// <summary>Applies one batch of sightings and returns the entity's risk after them.</summary>
+    [Alias("Observe")]
+    Task<EntityRisk> Observe(IReadOnlyList<NetworkSighting> sightings);
+
+    [Alias("GetRisk"), ReadOnly, AlwaysInterleave]
+    Task<EntityRisk> GetRisk();
+}
+
+/// <summary>Keyed by <see cref="GrainKeys.Ip"/>: canonical address text, escaped.</summary>
+[Alias("risk.IIpGrain")]
+public interface IIpGrain : INetworkGrain;
+
+/// <summary>Keyed by <see cref="GrainKeys.Proxy"/>.</summary>
+[Alias("risk.IProxyGrain")]
+public interface IProxyGrain : INetworkGrain;

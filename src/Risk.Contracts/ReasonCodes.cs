@@ -1,0 +1,23 @@
+namespace Risk.Contracts;
+
+/// <summary>Stable reason codes. Users filter on these strings: never rename one.</summary>
+public static class ReasonCodes
+{
+    public const string CotElicitation = "cot_elicitation";
+    public const string RubricGrading = "rubric_grading";
+    public const string AgenticExtraction = "agentic_extraction";
+    public const string SensitiveRewrite = "sensitive_rewrite";
+    public const string TemplateReuse = "template_reuse";
+    public const string HighVolume = "high_volume";
+    public const string MachineTiming = "machine_timing";
+    public const string RoundTheClock = "round_the_clock";
+    public const string ManyIps = "many_ips";
+    public const string OutputHeavy = "output_heavy";
+    public const string NewAccount = "new_account";
+    public const string IpFanout = "ip_fanout";
+    public const string ProxyFanout = "proxy_fanout";
+    public const string NewAccountShare = "new_account_share";
+    public const string ClusterRisk = "cluster_risk";
+    public const string OverrideBlock = "override_block";
+    public const string OverrideAllow = "override_allow";
+}

@@ -1,0 +1,47 @@
+namespace Risk.Contracts;
+
+/// <summary>One request as an IP or proxy grain needs it: no strings, only what its sketches take.</summary>
+[GenerateSerializer, Immutable, Alias("risk.network-sighting.v1")]
+public readonly record struct NetworkSighting(
+    [property: Id(0)] DateTime Ts,
+    [property: Id(1)] ulong AccountHash,
+    [property: Id(2)] bool NewAccount);
+
+/// <summary>An account's report to its cluster, sent only when its own score or flag changed materially.</summary>
+/// <param name="OwnScore">The account's score from its own signals, without anything inherited from the cluster.</param>
+/// <param name="FlaggedDelta">+1 when the account's own score newly flags it, −1 when it no longer does, else 0.</param>
+[GenerateSerializer, Immutable, Alias("risk.member-report.v1")]
+public sealed record MemberReport(
+    [property: Id(0)] string Account,
+    [property: Id(1)] DateTime Ts,
+    [property: Id(2)] double OwnScore,
+    [property: Id(3)] int FlaggedDelta);
+
+/// <summary>A cluster's view as it flows back to its members.</summary>
+/// <param name="AsOf">The event time of the cluster's latest report.</param>
+[GenerateSerializer, Immutable, Alias("risk.cluster-risk.v1")]
+public sealed record ClusterRisk(
+    [property: Id(0)] string ClusterId,
+    [property: Id(1)] EntityRisk Risk,
+    [property: Id(2)] int Members,
+    [property: Id(3)] int FlaggedMembers,
+    [property: Id(4)] DateTime AsOf);
+
+/// <summary>
+/// What ingest hands one account grain: its events from one batch, and the risk of the IP and proxy its
+/// latest event came through.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("risk.account-batch.v1")]
+public sealed record AccountBatch(
+    [property: Id(0)] IReadOnlyList<RiskEvent> Events,
+    [property: Id(1)] EntityRisk? Ip,
+    [property: Id(2)] EntityRisk? Proxy);
+
+[GenerateSerializer, Immutable, Alias("risk.ingest-receipt.v1")]
+public sealed record IngestReceipt(
+    [property: Id(0)] int Accepted,
+    [property: Id(1)] IReadOnlyList<Rejection> Rejections);
+
+/// <param name="Index">The event's index in the batch it came in.</param>
+[GenerateSerializer, Immutable, Alias("risk.rejection.v1")]
+public sealed record Rejection([property: Id(0)] int Index, [property: Id(1)] string Reason);

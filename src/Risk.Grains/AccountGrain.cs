@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Options;
+using Risk.Contracts;
+using Risk.Scoring;
+
+namespace Risk.Grains;
+
+public sealed class AccountState
+{
+    public string? Account { get; set; }
+    public AccountProfile Profile { get; set; } = new();
+    public OverrideAction Override { get; set; }
+    public DateTime? FirstFlaggedAt { get; set; }
+    public EntityRisk? Ip { get; set; }
+    public EntityRisk? Proxy { get; set; }
+    public ClusterRisk? Cluster { get; set; }
+    public bool ReportedToCluster { get; set; }
+    public double ReportedOwnScore { get; set; }
+    public bool ReportedFlagged { get; set; }
+}
+
+public sealed class AccountGrain(
+    [PersistentState("account", RiskGrainOptions.StorageName)] IPersistentState<AccountState> state,
+    IOptions<RiskGrainOptions> options,
+    PolicyCache policies) : WriteBehindGrain<AccountState>(state, options), IAccountGrain
+{
+    private AccountProfile Profile => State.Profile;
+
+    public async Task Observe(AccountBatch batch)
+    {
+        var policy = await policies.Get();
+        State.Account ??= batch.Events[0].Account;
+        State.Ip = batch.Ip;
+        State.Proxy = batch.Proxy;
+        foreach (var e in batch.Events)
+        {
+            Profile.Observe(e);
+            if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, e.Ts);
+        }
+        await ReportToCluster(policy);
+        MarkDirty();
+    }
+
+    public async Task<EntityRisk> GetRisk() => Risk(await policies.Get());
+
+    public async Task<AccountVerdict> GetVerdict()
+    {
+        var policy = await policies.Get();
+        return new AccountVerdict(
+            State.Account ?? GrainKeys.Decode(this.GetPrimaryKeyString()),
+            Decide(policy),
+            State.Cluster?.ClusterId,
+            State.FirstFlaggedAt,
+            Profile.Events,
+            Profile.Events == 0 ? null : Profile.LastSeen);
+    }
+
+    public async Task SetOverride(OverrideAction action)
+    {
+        State.Account ??= GrainKeys.Decode(this.GetPrimaryKeyString());
+        State.Override = action;
+        await WriteThrough();
+    }
+
+    public async Task ClusterChanged(ClusterRisk risk)
+    {
+        if (risk.ClusterId != State.Cluster?.ClusterId) return;
+        State.Cluster = risk;
+        if (State.FirstFlaggedAt is null) NoteIfFlagged(await policies.Get(), Max(Profile.LastSeen, risk.AsOf));
+        MarkDirty();
+    }
+
+    private EntityRisk Risk(PolicyView policy)
+    {
+        var risk = Profile.Assess(policy);
+        if (State.Cluster is { } cluster) risk.AddAll(cluster.Risk.Reasons);
+        return risk.ToRisk(State.Override);
+    }
+
+    private Decision Decide(PolicyView policy) => DecisionRules.Decide(policy, Risk(policy), State.Ip, State.Proxy);
+
+    private void NoteIfFlagged(PolicyView policy, DateTime ts)
+    {
+        if (Decide(policy).IsFlagged) State.FirstFlaggedAt = ts;
+    }
+
+    /// <summary>
+    /// Tells the cluster of this account's payment instrument about the account's own score, but only when it
+    /// moved materially, and takes the cluster's risk from the answer. The cluster never calls back and waits.
+    /// </summary>
+    private async Task ReportToCluster(PolicyView policy)
+    {
+        if (Profile.Payment is not { } payment) return;
+        var clusterId = ClusterKeys.ForPayment(payment);
+        var own = Profile.Assess(policy).Score;
+        var flagged = DecisionRules.ActionFor(policy, own) >= DecisionAction.Challenge;
+        var joined = State.Cluster?.ClusterId == clusterId && State.ReportedToCluster;
+        var material = !joined
+            || Math.Abs(own - State.ReportedOwnScore) >= policy["push.min_score_change"]
+            || flagged != State.ReportedFlagged;
+        if (!material) return;
+
+        var delta = !joined ? (flagged ? 1 : 0) : (flagged ? 1 : 0) - (State.ReportedFlagged ? 1 : 0);
+        var cluster = GrainFactory.GetGrain<IClusterGrain>(clusterId);
+        State.Cluster = await cluster.Report(new MemberReport(State.Account!, Profile.LastSeen, own, delta));
+        State.ReportedToCluster = true;
+        State.ReportedOwnScore = own;
+        State.ReportedFlagged = flagged;
+        if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, Profile.LastSeen);
+    }
+
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+}

@@ -1,0 +1,26 @@
+using System.Diagnostics;
+using Risk.Contracts;
+using Risk.Scoring;
+
+namespace Risk.Grains;
+
+/// <summary>Reads the account, IP and proxy in parallel and applies the silo's cached policy.</summary>
+[StatelessWorker]
+public sealed class DecisionGrain(PolicyCache policies) : Grain, IDecisionGrain
+{
+    public async Task<Decision> Decide(string account, string? ip, string? proxy)
+    {
+        if (string.IsNullOrEmpty(account)) throw new ArgumentException("account is required", nameof(account));
+        if (ip is not null && GrainKeys.NormalizeIp(ip) is null) throw new ArgumentException($"'{ip}' is not an IP address", nameof(ip));
+        var policyTask = policies.Get();
+        var accountRisk = GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetRisk();
+        var ipRisk = ip is null ? Task.FromResult<EntityRisk?>(null) : GetRisk<IIpGrain>(GrainKeys.Ip(ip));
+        var proxyRisk = string.IsNullOrEmpty(proxy) ? Task.FromResult<EntityRisk?>(null) : GetRisk<IProxyGrain>(GrainKeys.Proxy(proxy));
+        var decision = DecisionRules.Decide(await policyTask, await accountRisk, await ipRisk, await proxyRisk);
+        RiskMetrics.Decisions.Add(1, new TagList { { "action", decision.Action.ToString().ToLowerInvariant() } });
+        return decision;
+    }
+
+    private async Task<EntityRisk?> GetRisk<TGrain>(string key) where TGrain : INetworkGrain =>
+        await GrainFactory.GetGrain<TGrain>(key).GetRisk();
+}

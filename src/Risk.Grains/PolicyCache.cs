@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Risk.Contracts;
+using Risk.Scoring;
+
+namespace Risk.Grains;
+
+/// <summary>
+/// Each silo's copy of the policy, so a decision never waits on the policy grain. The policy grain pushes every
+/// change here through a grain observer before it acknowledges the change; a slow poll backs the push up in case
+/// a notification was lost or this silo joined late.
+/// </summary>
+public sealed partial class PolicyCache(IGrainFactory grains, ILogger<PolicyCache> log) : BackgroundService, IPolicyObserver
+{
+    public static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(30);
+
+    private volatile PolicyView? _current;
+
+    /// <summary>The policy as this silo knows it; loads it on first use.</summary>
+    public async ValueTask<PolicyView> Get() => _current ?? await Load();
+
+    public Task PolicyChanged(RiskPolicy policy)
+    {
+        Apply(policy);
+        return Task.CompletedTask;
+    }
+
+    private async Task<PolicyView> Load()
+    {
+        var policy = await grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
+        return Apply(policy);
+    }
+
+    private PolicyView Apply(RiskPolicy policy)
+    {
+        // Notifications may race with a poll; never step back to an older version.
+        while (true)
+        {
+            var seen = _current;
+            if (seen is not null && seen.Version >= policy.Version) return seen;
+            var next = new PolicyView(policy);
+            if (Interlocked.CompareExchange(ref _current, next, seen) == seen)
+            {
+                LogPolicy(policy.Version);
+                return next;
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var self = grains.CreateObjectReference<IPolicyObserver>(this);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Subscribe(self);
+                await Load();
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRefreshFailed(e);
+            }
+            try { await Task.Delay(RefreshEvery, stoppingToken); }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Policy version {Version} in effect on this silo")]
+    private partial void LogPolicy(long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the policy; keeping the last known version")]
+    private partial void LogRefreshFailed(Exception e);
+}

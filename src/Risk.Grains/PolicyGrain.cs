@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
+using Risk.Contracts;
+using Risk.Scoring;
+
+namespace Risk.Grains;
+
+public sealed class PolicyState
+{
+    public RiskPolicy? Policy { get; set; }
+    public List<PolicyChange> History { get; set; } = [];
+}
+
+/// <summary>
+/// Holds the policy. Every change is written through, recorded in the history and pushed to every silo's
+/// <see cref="PolicyCache"/> before the caller hears it took effect.
+/// </summary>
+public sealed partial class PolicyGrain(
+    [PersistentState("policy", RiskGrainOptions.StorageName)] IPersistentState<PolicyState> state,
+    ILogger<PolicyGrain> log) : Grain, IPolicyGrain
+{
+    /// <summary>History kept in the grain; older entries are dropped (the admin console's audit log keeps all).</summary>
+    public const int HistoryLimit = 1000;
+
+    private static readonly TimeSpan NotifyTimeout = TimeSpan.FromSeconds(5);
+    private readonly ObserverManager<IPolicyObserver> _observers = new(TimeSpan.FromMinutes(2), log);
+
+    private RiskPolicy Policy => state.State.Policy ??= PolicyCatalog.Initial(DateTime.UtcNow);
+
+    public Task<RiskPolicy> Get() => Task.FromResult(Policy);
+
+    public async Task<RiskPolicy> Set(string key, double value, string actor)
+    {
+        if (PolicyCatalog.Check(key, value) is { } problem) throw new ArgumentException(problem, nameof(key));
+        var old = Policy.Settings.TryGetValue(key, out var v) ? v : PolicyCatalog.ByKey[key].Default;
+        var settings = new Dictionary<string, double>(Policy.Settings) { [key] = value };
+        return await Commit(settings, key, Format(old), Format(value), actor);
+    }
+
+    public async Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor)
+    {
+        // The override lives with the entity it governs (so there is no cap on how many an operator sets);
+        // it is stored there first, then recorded here.
+        var entity = kind switch
+        {
+            EntityKind.Account => (IOverridable)GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(id)),
+            EntityKind.Ip => GrainFactory.GetGrain<IIpGrain>(GrainKeys.Ip(id)),
+            _ => GrainFactory.GetGrain<IProxyGrain>(GrainKeys.Proxy(id)),
+        };
+        await entity.SetOverride(action);
+        var what = $"override {kind.ToString().ToLowerInvariant()} {id}";
+        return await Commit(new Dictionary<string, double>(Policy.Settings), what, null, action.ToString().ToLowerInvariant(), actor);
+    }
+
+    public Task<IReadOnlyList<PolicyChange>> History(int max) =>
+        Task.FromResult<IReadOnlyList<PolicyChange>>(state.State.History.TakeLast(Math.Max(0, max)).ToArray());
+
+    public Task Subscribe(IPolicyObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    private async Task<RiskPolicy> Commit(Dictionary<string, double> settings, string what, string? oldValue, string? newValue, string actor)
+    {
+        var now = DateTime.UtcNow;
+        var next = new RiskPolicy(Policy.Version + 1, settings, now);
+        state.State.Policy = next;
+        state.State.History.Add(new PolicyChange(next.Version, now, what, oldValue, newValue, actor));
+        if (state.State.History.Count > HistoryLimit) state.State.History.RemoveRange(0, state.State.History.Count - HistoryLimit);
+        await state.WriteStateAsync();
+        LogChange(next.Version, what, newValue, actor);
+        try
+        {
+            await _observers.Notify(o => o.PolicyChanged(next)).WaitAsync(NotifyTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // Stored already; silos that missed the push pick it up on their next poll.
+            LogSlowNotify(next.Version);
+        }
+        return next;
+    }
+
+    private static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Policy version {Version}: {What} = {Value} by {Actor}")]
+    private partial void LogChange(long version, string what, string? value, string actor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Policy version {Version} stored, but not every silo confirmed it in time")]
+    private partial void LogSlowNotify(long version);
+}

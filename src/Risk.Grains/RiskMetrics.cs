@@ -1,0 +1,16 @@
+using System.Diagnostics.Metrics;
+
+namespace Risk.Grains;
+
+/// <summary>The silo's OpenTelemetry instruments (meter "Risk").</summary>
+public static class RiskMetrics
+{
+    public const string MeterName = "Risk";
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> EventsAccepted = Meter.CreateCounter<long>("risk.events.accepted", "{event}", "Events applied to entity grains");
+    public static readonly Counter<long> EventsRejected = Meter.CreateCounter<long>("risk.events.rejected", "{event}", "Events refused, tagged by the field at fault");
+    public static readonly Counter<long> Decisions = Meter.CreateCounter<long>("risk.decisions", "{decision}", "Decisions answered, tagged by action");
+    public static readonly Counter<long> ClusterPushes = Meter.CreateCounter<long>("risk.cluster.pushes", "{message}", "Cluster risk pushed back to members");
+    public static readonly Counter<long> StateWrites = Meter.CreateCounter<long>("risk.state.writes", "{write}", "Entity state checkpoints written behind");
+}

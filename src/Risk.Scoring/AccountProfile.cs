@@ -1,0 +1,118 @@
+using Risk.Contracts;
+
+namespace Risk.Scoring;
+
+/// <summary>
+/// Everything an account's grain knows about its traffic, bounded whatever the volume: decayed counters,
+/// a small HyperLogLog per identifier kind, a template ring and an activity clock. About 1 KB.
+/// </summary>
+public sealed class AccountProfile
+{
+    public static readonly TimeSpan ShortHalfLife = TimeSpan.FromHours(1);
+    public static readonly TimeSpan DayHalfLife = TimeSpan.FromHours(24);
+
+    public long Events { get; set; }
+    public DateTime FirstSeen { get; set; }
+    public DateTime LastSeen { get; set; }
+    public DateTime? Created { get; set; }
+    public AccountTier Tier { get; set; }
+    public string? Payment { get; set; }
+    public string? LastIp { get; set; }
+    public string? LastProxy { get; set; }
+
+    public DecayedCounter RequestsHour { get; set; } = new();
+    public DecayedCounter RequestsDay { get; set; } = new();
+    public DecayedCounter Prompts { get; set; } = new();
+    public DecayedCounter Cot { get; set; } = new();
+    public DecayedCounter Rubric { get; set; } = new();
+    public DecayedCounter Agentic { get; set; } = new();
+    public DecayedCounter Sensitive { get; set; } = new();
+    public DecayedCounter NearDuplicates { get; set; } = new();
+    public DecayedCounter InTokens { get; set; } = new();
+    public DecayedCounter OutTokens { get; set; } = new();
+    public HyperLogLog Ips { get; set; } = new(6);
+    public HyperLogLog Asns { get; set; } = new(4);
+    public TemplateRing Templates { get; set; } = new();
+    public ActivityClock Clock { get; set; } = new();
+
+    public void Observe(RiskEvent e)
+    {
+        var ts = e.Ts;
+        if (Events == 0 || ts < FirstSeen) FirstSeen = ts;
+        if (ts >= LastSeen)
+        {
+            LastSeen = ts;
+            LastIp = e.Ip;
+            LastProxy = e.Proxy;
+            if (e.Payment is not null) Payment = e.Payment;
+        }
+        Payment ??= e.Payment;
+        Events++;
+        if (e.AccountCreated is { } created) Created = created;
+        if (e.Tier != AccountTier.Unknown) Tier = e.Tier;
+
+        RequestsHour.Add(ts, 1, ShortHalfLife);
+        RequestsDay.Add(ts, 1, DayHalfLife);
+        InTokens.Add(ts, e.InTokens, DayHalfLife);
+        OutTokens.Add(ts, e.OutTokens, DayHalfLife);
+        Ips.Add(StableHash64.Of("ip", e.Ip));
+        if (e.Asn is { } asn) Asns.Add(StableHash64.Of("asn", asn.ToString()));
+        Clock.Observe(ts);
+
+        if (e.Prompt is { } p)
+        {
+            Prompts.Add(ts, 1, DayHalfLife);
+            if (p.Kinds.HasFlag(PromptKinds.ChainOfThought)) Cot.Add(ts, 1, DayHalfLife);
+            if (p.Kinds.HasFlag(PromptKinds.Rubric)) Rubric.Add(ts, 1, DayHalfLife);
+            if ((p.Kinds & (PromptKinds.Agentic | PromptKinds.Coding)) != 0) Agentic.Add(ts, 1, DayHalfLife);
+            if (p.Kinds.HasFlag(PromptKinds.SensitiveRewrite)) Sensitive.Add(ts, 1, DayHalfLife);
+            if (p.SimHash != 0 && Templates.Observe(p.SimHash)) NearDuplicates.Add(ts, 1, DayHalfLife);
+        }
+    }
+
+    public bool IsNewAt(DateTime ts, PolicyView policy) =>
+        Created is { } c && ts - c < TimeSpan.FromDays(policy["account.new_days"]);
+
+    /// <summary>The account's own risk as of its latest event, before cluster and network context.</summary>
+    public Assessment Assess(PolicyView policy)
+    {
+        var a = new Assessment();
+        if (Events == 0) return a;
+        var at = LastSeen;
+        var prompts = Prompts.ValueAt(at, DayHalfLife);
+        // Shares of a handful of prompts say little; confidence grows with the prompts seen.
+        var confidence = Assessment.Ramp(prompts, 0, policy["account.min_requests"]);
+        var scrutiny = Tier is AccountTier.Edu or AccountTier.Research or AccountTier.Startup ? policy["tier.scrutiny_multiplier"] : 1;
+
+        double Share(DecayedCounter c) => prompts <= 0 ? 0 : c.ValueAt(at, DayHalfLife) / prompts;
+        void Content(string code, double share, double from, double to) =>
+            a.Add(code, policy.Weight(code) * scrutiny, Assessment.Ramp(share, from, to) * confidence);
+
+        Content(ReasonCodes.CotElicitation, Share(Cot), 0.3, 0.8);
+        Content(ReasonCodes.RubricGrading, Share(Rubric), 0.2, 0.6);
+        Content(ReasonCodes.AgenticExtraction, Share(Agentic), 0.5, 0.95);
+        Content(ReasonCodes.SensitiveRewrite, Share(Sensitive), 0.1, 0.4);
+        Content(ReasonCodes.TemplateReuse, Share(NearDuplicates), 0.3, 0.8);
+
+        // A decayed count with half-life h settles at rate · h / ln 2.
+        var perDay = RequestsDay.ValueAt(at, DayHalfLife) * Math.Log(2);
+        var highVolume = policy["account.high_volume_per_day"];
+        a.Add(ReasonCodes.HighVolume, policy.Weight(ReasonCodes.HighVolume), Assessment.Ramp(perDay, highVolume, 3 * highVolume));
+
+        if (Clock.GapWeight >= 10)
+            a.Add(ReasonCodes.MachineTiming, policy.Weight(ReasonCodes.MachineTiming), Assessment.Ramp(-Clock.GapSpread(), -0.7, -0.2));
+        if (Events >= 48)
+            a.Add(ReasonCodes.RoundTheClock, policy.Weight(ReasonCodes.RoundTheClock), Assessment.Ramp(Clock.ActiveHours(), 16, 22));
+
+        var manyIps = policy["account.many_ips"];
+        a.Add(ReasonCodes.ManyIps, policy.Weight(ReasonCodes.ManyIps), Assessment.Ramp(Ips.Estimate(), manyIps, 3 * manyIps));
+
+        var inTokens = InTokens.ValueAt(at, DayHalfLife);
+        var outTokens = OutTokens.ValueAt(at, DayHalfLife);
+        if (inTokens + outTokens > 2000)
+            a.Add(ReasonCodes.OutputHeavy, policy.Weight(ReasonCodes.OutputHeavy), Assessment.Ramp(outTokens / Math.Max(1, inTokens), 4, 12));
+
+        if (IsNewAt(at, policy)) a.Add(ReasonCodes.NewAccount, policy.Weight(ReasonCodes.NewAccount), 1);
+        return a;
+    }
+}

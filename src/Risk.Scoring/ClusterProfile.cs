@@ -1,0 +1,42 @@
+using Risk.Contracts;
+
+namespace Risk.Scoring;
+
+/// <summary>
+/// Pooled signals of the accounts linked into one cluster. Members report their own score (never what they
+/// inherited from the cluster, which would feed back on itself) and whether their own score flags them.
+/// </summary>
+public sealed class ClusterProfile
+{
+    public static readonly TimeSpan HalfLife = TimeSpan.FromDays(3);
+
+    public HyperLogLog Members { get; set; } = new(10);
+    public int FlaggedMembers { get; set; }
+    public DecayedCounter ScoreSum { get; set; } = new();
+    public DecayedCounter Reports { get; set; } = new();
+    public DateTime LastSeen { get; set; }
+
+    public void Observe(MemberReport r)
+    {
+        Members.Add(StableHash64.Of("account", r.Account));
+        FlaggedMembers = Math.Max(0, FlaggedMembers + r.FlaggedDelta);
+        ScoreSum.Add(r.Ts, r.OwnScore, HalfLife);
+        Reports.Add(r.Ts, 1, HalfLife);
+        if (r.Ts > LastSeen) LastSeen = r.Ts;
+    }
+
+    public int MemberCount => (int)Math.Round(Members.Estimate());
+
+    public Assessment Assess(PolicyView policy)
+    {
+        var a = new Assessment();
+        var members = MemberCount;
+        if (members < policy["cluster.min_members"]) return a;
+        var flaggedShare = Math.Min(1, FlaggedMembers / (double)members);
+        var reports = Reports.ValueAt(LastSeen, HalfLife);
+        var meanScore = reports <= 0 ? 0 : ScoreSum.ValueAt(LastSeen, HalfLife) / reports;
+        var strength = Math.Max(Assessment.Ramp(flaggedShare, 0.2, 0.6), Assessment.Ramp(meanScore, 35, 60));
+        a.Add(ReasonCodes.ClusterRisk, policy.Weight(ReasonCodes.ClusterRisk), strength);
+        return a;
+    }
+}

@@ -1,0 +1,31 @@
+namespace Risk.Scoring;
+
+/// <summary>
+/// An exponentially decayed count driven by event time: value(t) = Σ wᵢ · 2^(−(t − tᵢ)/halfLife).
+/// Events that arrive late (tᵢ before the last update) are decayed on the way in, so the result does not
+/// depend on arrival order. Two doubles of state, whatever the traffic.
+/// </summary>
+public sealed class DecayedCounter
+{
+    public double Value { get; set; }
+    public DateTime At { get; set; }
+
+    public void Add(DateTime ts, double amount, TimeSpan halfLife)
+    {
+        if (ts >= At)
+        {
+            Value = Value * Factor(ts - At, halfLife) + amount;
+            At = ts;
+        }
+        else
+        {
+            Value += amount * Factor(At - ts, halfLife);
+        }
+    }
+
+    /// <summary>The count as of <paramref name="ts"/>; never grows for times before the last update.</summary>
+    public double ValueAt(DateTime ts, TimeSpan halfLife) => ts <= At ? Value : Value * Factor(ts - At, halfLife);
+
+    public static double Factor(TimeSpan elapsed, TimeSpan halfLife) =>
+        Math.Pow(2, -elapsed.TotalSeconds / halfLife.TotalSeconds);
+}
