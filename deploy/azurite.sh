@@ -18,6 +18,7 @@ TABLE_PORT=10002
 
 cmd=${1:-}
 DIR=${2:-$ROOT/.azurite}
+[[ $DIR == /* ]] || DIR="$PWD/$DIR"  # absolute, so stop/reset work from any cwd
 PIDFILE="$DIR/azurite.pid"
 LOG="$DIR/azurite.log"
 
@@ -73,13 +74,19 @@ stop() {
     pid=$(<"$PIDFILE")
     if is_azurite "$pid"; then
         kill -TERM "$pid" 2>/dev/null || true
-        # Azurite sometimes ignores SIGTERM: give it ~5 s, then SIGKILL.
+        # On SIGTERM Azurite closes its three services (flushing data) within a
+        # second or two, but the node process then lingers ~20 s on timers.
+        # So wait up to ~5 s for exit or for all three "successfully closed"
+        # log lines, then SIGKILL whatever is left.
+        local closed=0
         for _ in $(seq 50); do
             kill -0 "$pid" 2>/dev/null || break
+            closed=$(grep -c 'successfully closed' "$LOG" 2>/dev/null) || closed=0
+            ((closed >= 3)) && break
             sleep 0.1
         done
         if kill -0 "$pid" 2>/dev/null; then
-            echo "azurite: pid $pid ignored SIGTERM, sending SIGKILL"
+            ((closed >= 3)) || echo "azurite: pid $pid did not shut down within 5 s, sending SIGKILL"
             kill -KILL "$pid" 2>/dev/null || true
             for _ in $(seq 50); do
                 kill -0 "$pid" 2>/dev/null || break

@@ -37,14 +37,13 @@ public sealed record AccountVerdict(
 /// <param name="Score">0 to 100, from this entity's own signals.</param>
 /// <param name="Reasons">Reason codes with the points each added.</param>
 /// <param name="Override">An operator's override for this entity, if any.</param>
+/// <param name="Events">How many events this entity has seen.</param>
 [GenerateSerializer, Immutable, Alias("risk.entity-risk.v1")]
 public sealed record EntityRisk(
     [property: Id(0)] double Score,
     [property: Id(1)] IReadOnlyList<ReasonScore> Reasons,
-    [property: Id(2)] OverrideAction Override = OverrideAction.None)
-{
-    public static readonly EntityRisk None = new(0, []);
-}
+    [property: Id(2)] OverrideAction Override = OverrideAction.None,
+    [property: Id(3)] long Events = 0);
 
 [GenerateSerializer, Immutable, Alias("risk.reason-score")]
 public sealed record ReasonScore([property: Id(0)] string Code, [property: Id(1)] double Points);

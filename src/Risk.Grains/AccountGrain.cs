@@ -73,7 +73,7 @@ public sealed class AccountGrain(
     {
         var risk = Profile.Assess(policy);
         if (State.Cluster is { } cluster) risk.AddAll(cluster.Risk.Reasons);
-        return risk.ToRisk(State.Override);
+        return risk.ToRisk(State.Override, Profile.Events);
     }
 
     private Decision Decide(PolicyView policy) => DecisionRules.Decide(policy, Risk(policy), State.Ip, State.Proxy);

@@ -35,7 +35,7 @@ public abstract class NetworkGrain(
         await WriteThrough();
     }
 
-    private EntityRisk Risk(PolicyView policy) => State.Profile.Assess(policy, fanoutReason).ToRisk(State.Override);
+    private EntityRisk Risk(PolicyView policy) => State.Profile.Assess(policy, fanoutReason).ToRisk(State.Override, State.Profile.Events);
 }
 
 public sealed class IpGrain(

@@ -27,8 +27,8 @@ public sealed class Assessment
 
     public double Score => Combine(_reasons.Select(r => r.Points));
 
-    public EntityRisk ToRisk(OverrideAction @override = OverrideAction.None) =>
-        new(Math.Round(Score, 1), _reasons.OrderByDescending(r => r.Points).ToArray(), @override);
+    public EntityRisk ToRisk(OverrideAction @override = OverrideAction.None, long events = 0) =>
+        new(Math.Round(Score, 1), _reasons.OrderByDescending(r => r.Points).ToArray(), @override, events);
 
     public static double Combine(IEnumerable<double> points)
     {

@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Risk.Contracts;
+
+namespace Risk.Cli;
+
+public static class OverrideCommand
+{
+    public static Command Create()
+    {
+        var id = new Argument<string>("ID") { Description = "The account id (or the IP or proxy with --ip / --proxy)" };
+        var action = new Argument<string>("ACTION") { Description = "block, allow or clear" };
+        action.AcceptOnlyFromAmong("block", "allow", "clear");
+        var ip = new Option<bool>("--ip") { Description = "ID is an IP address" };
+        var proxy = new Option<bool>("--proxy") { Description = "ID is a proxy" };
+        var command = new Command("override", "Allow or block an account, IP or proxy outright; beats every detector") { id, action, ip, proxy };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, ct) => Verb.WithClient(parse, ct, async client =>
+        {
+            var kind = parse.GetValue(ip) ? EntityKind.Ip : parse.GetValue(proxy) ? EntityKind.Proxy : EntityKind.Account;
+            var what = parse.GetValue(action) switch
+            {
+                "block" => OverrideAction.Block,
+                "allow" => OverrideAction.Allow,
+                _ => OverrideAction.None,
+            };
+            var target = parse.GetValue(id)!;
+            if (kind == EntityKind.Ip && GrainKeys.NormalizeIp(target) is null) throw new ArgumentException($"'{target}' is not an IP address");
+            var policy = await client.SetOverride(kind, target, what, Verb.Actor);
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+            {
+                kind = kind.ToString().ToLowerInvariant(), id = target, @override = parse.GetValue(action), policyVersion = policy.Version,
+            }, Risk.Client.Wire.Json));
+            return Verb.Ok;
+        }));
+        return command;
+    }
+}

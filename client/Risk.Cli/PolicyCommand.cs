@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Risk.Client;
+using Risk.Scoring;
+
+namespace Risk.Cli;
+
+public static class PolicyCommand
+{
+    public static Command Create()
+    {
+        var show = new Command("show", "Print the policy in effect as JSON: version and every setting");
+        show.TreatUnmatchedTokensAsErrors = false;
+        show.SetAction((parse, ct) => Verb.WithClient(parse, ct, async client =>
+        {
+            var policy = await client.GetPolicy();
+            var view = new PolicyView(policy);
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                version = policy.Version,
+                updatedAt = Wire.Time(policy.UpdatedAt),
+                settings = PolicyCatalog.Knobs.ToDictionary(k => k.Key, k => view[k.Key]),
+            }, new JsonSerializerOptions(Wire.Json) { WriteIndented = true }));
+            return Verb.Ok;
+        }));
+
+        var key = new Argument<string>("KEY") { Description = "A setting named by `risk policy show`" };
+        var value = new Argument<string>("VALUE") { Description = "Its new value (a number)" };
+        var set = new Command("set", "Change one setting; it takes effect on every silo before this returns") { key, value };
+        set.TreatUnmatchedTokensAsErrors = false;
+        set.SetAction((parse, ct) => Verb.WithClient(parse, ct, async client =>
+        {
+            if (!double.TryParse(parse.GetValue(value), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                throw new ArgumentException($"'{parse.GetValue(value)}' is not a number");
+            var policy = await client.SetPolicy(parse.GetValue(key)!, number, Verb.Actor);
+            Console.WriteLine(JsonSerializer.Serialize(new { version = policy.Version, key = parse.GetValue(key), value = number }, Wire.Json));
+            return Verb.Ok;
+        }));
+
+        var max = new Option<int>("--max") { Description = "How many of the latest changes", DefaultValueFactory = _ => 50 };
+        var history = new Command("history", "Print the latest policy changes as JSON lines, oldest first") { max };
+        history.TreatUnmatchedTokensAsErrors = false;
+        history.SetAction((parse, ct) => Verb.WithClient(parse, ct, async client =>
+        {
+            foreach (var change in await client.PolicyHistory(parse.GetValue(max)))
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    version = change.Version, at = Wire.Time(change.At), what = change.What,
+                    oldValue = change.OldValue, newValue = change.NewValue, actor = change.Actor,
+                }, Wire.Json));
+            return Verb.Ok;
+        }));
+
+        return new Command("policy", "Show, change and audit the policy") { show, set, history };
+    }
+}

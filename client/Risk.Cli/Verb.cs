@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Risk.Client;
+
+namespace Risk.Cli;
+
+/// <summary>Shared plumbing of the verbs: host start-up around an action, and exit codes.</summary>
+public static class Verb
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+
+    public static readonly Option<bool> Embedded = new("--embedded")
+    {
+        Description = "Host a one-silo cluster in this process on memory storage instead of connecting to one",
+    };
+
+    /// <summary>Runs <paramref name="action"/> with a <see cref="RiskClient"/>; the host lives as long as the action.</summary>
+    public static async Task<int> WithClient(ParseResult parse, CancellationToken ct, Func<RiskClient, Task<int>> action)
+    {
+        var embedded = parse.GetValue(Embedded);
+        using var host = await CliHost.Start(embedded, parse.UnmatchedTokens.ToArray(), ct);
+        try
+        {
+            return await action(host.Services.GetRequiredService<RiskClient>());
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return BadInput;
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    public static string Actor => Environment.UserName is { Length: > 0 } user ? $"cli:{user}" : "cli";
+}

@@ -1,0 +1,35 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace Risk.Client;
+
+public static class RiskClientExtensions
+{
+    /// <summary>Connects to the cluster described by the "Risk" configuration section and registers <see cref="RiskClient"/>.</summary>
+    public static IHostApplicationBuilder AddRiskClient(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(RiskClientOptions.Section).Get<RiskClientOptions>() ?? new();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => { o.ClusterId = options.ClusterId; o.ServiceId = options.ServiceId; });
+            if (options.Clustering.Equals("azure", StringComparison.OrdinalIgnoreCase))
+                client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(
+                    options.AzureConnectionString ?? "UseDevelopmentStorage=true"));
+            else
+                client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+        });
+        builder.Services.AddRiskClientServices(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>The client's services over whatever IGrainFactory the host has (an external client or a co-hosted silo).</summary>
+    public static IServiceCollection AddRiskClientServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<RiskClientOptions>(configuration.GetSection(RiskClientOptions.Section));
+        services.AddSingleton(sp => new RiskClient(sp.GetRequiredService<IGrainFactory>()));
+        return services;
+    }
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Run the whole system on this machine: Azurite + one silo, replay the demo
+# traffic, print what it found, then keep running until Ctrl-C.
+#
+#   bash deploy/run-local.sh            # stays up until Ctrl-C
+#   RISK_NO_WAIT=1 bash deploy/run-local.sh   # exit after the summary (smoke test)
+#
+# Data persists in .azurite/ (wipe with: bash deploy/azurite.sh reset);
+# logs and exports go to .risk/.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+CLI_DLL="$ROOT/client/Risk.Cli/bin/Release/net10.0/risk.dll"
+SILO_DLL="$ROOT/silo/Risk.Silo/bin/Release/net10.0/Risk.Silo.dll"
+SILO_LOG=.risk/silo.log
+EXPORT=.risk/demo-accounts.jsonl
+EVENTS=deploy/demo/events.jsonl
+READY_TIMEOUT=90
+
+# The silo gets --Risk:Storage=azurite; the same setting as an environment
+# variable lets the CLI (if it reads configuration) pick the same cluster.
+export Risk__Storage=azurite DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+risk() { dotnet "$CLI_DLL" "$@"; }
+
+silo_pid=""
+started_azurite=0
+cleanup() {
+    trap '' INT TERM  # a second Ctrl-C must not abort the cleanup
+    if [[ -n $silo_pid ]] && kill -0 "$silo_pid" 2>/dev/null; then
+        echo "Stopping silo (pid $silo_pid)..."
+        kill -TERM "$silo_pid" 2>/dev/null || true
+        # Graceful Orleans shutdown can take a while; SIGKILL after 30 s.
+        (sleep 30 && kill -KILL "$silo_pid" 2>/dev/null) &
+        local watchdog=$!
+        wait "$silo_pid" 2>/dev/null || true
+        kill "$watchdog" 2>/dev/null || true
+    fi
+    if ((started_azurite)); then bash deploy/azurite.sh stop || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p .risk
+[[ -x node_modules/.bin/azurite ]] || npm ci --no-audit --no-fund --loglevel=error >/dev/null
+
+echo "Building (Release)..."
+dotnet build Risk.sln -c Release -v q -nologo
+
+# Only stop Azurite on exit if this script started it.
+if bash deploy/azurite.sh status; then
+    echo "Azurite already running; using it."
+else
+    bash deploy/azurite.sh start
+    started_azurite=1
+fi
+
+echo "Starting silo (log: $SILO_LOG)..."
+dotnet "$SILO_DLL" --Risk:Storage=azurite </dev/null >"$SILO_LOG" 2>&1 &
+silo_pid=$!
+
+# Ready = the CLI can reach a grain. Each probe is capped so a CLI that keeps
+# retrying the connection cannot eat the whole budget.
+deadline=$((SECONDS + READY_TIMEOUT))
+until timeout 20 dotnet "$CLI_DLL" policy show >/dev/null 2>&1; do
+    if ! kill -0 "$silo_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+        kill -0 "$silo_pid" 2>/dev/null && echo "Silo not ready after ${READY_TIMEOUT} s." >&2 \
+            || echo "Silo exited during startup." >&2
+        echo "--- last 40 lines of $SILO_LOG ---" >&2
+        tail -n 40 "$SILO_LOG" >&2 || true
+        exit 1
+    fi
+    sleep 2
+done
+echo "Silo ready (pid $silo_pid)."
+
+if [[ ! -f $EVENTS ]]; then
+    echo "Generating demo traffic into $(dirname "$EVENTS")..."
+    risk simulate --scenario demo --out "$(dirname "$EVENTS")" --seed 7
+fi
+
+echo "Replaying $EVENTS..."
+risk replay --events "$EVENTS" --export-accounts "$EXPORT"
+
+# --- Summary of the export (JSON lines: account, action, score, cluster, ...).
+# Plain awk, no jq/python: pull one scalar field out of a JSON line.
+AWK_FIELD='
+function field(name,   s) {
+    if (!match($0, "\"" name "\"[ ]*:[ ]*(\"[^\"]*\"|[-+.0-9eE]+)")) return ""
+    s = substr($0, RSTART, RLENGTH)
+    sub(/^"[^"]*"[ ]*:[ ]*/, "", s); gsub(/"/, "", s)
+    return s
+}'
+echo
+echo "Accounts per action ($(grep -c . "$EXPORT" || true) accounts in $EXPORT):"
+awk "$AWK_FIELD"' { n[tolower(field("action"))]++ }
+    END { split("allow throttle challenge block", a, " ")
+          for (i = 1; i <= 4; i++) printf "  %-10s %6d\n", a[i], n[a[i]] }' "$EXPORT"
+echo
+echo "Top 10 flagged accounts by score:"
+printf '  %-8s %-10s %-24s %s\n' SCORE ACTION ACCOUNT CLUSTER
+awk "$AWK_FIELD"' { act = tolower(field("action")); if (act != "allow" && act != "")
+        printf "  %-8s %-10s %-24s %s\n", field("score"), act, field("account"), (field("cluster") == "" ? "-" : field("cluster")) }' \
+    "$EXPORT" | sort -k1,1gr | head -n 10
+top=$(awk "$AWK_FIELD"' tolower(field("action")) != "allow" { print field("score"), field("account") }' "$EXPORT" \
+    | sort -k1,1gr | awk 'NR == 1 { print $2 }')
+
+if [[ ${RISK_NO_WAIT:-} == 1 ]]; then
+    echo
+    echo "RISK_NO_WAIT=1: stopping."
+    exit 0
+fi
+
+cat <<MSG
+
+The system is running: silo pid $silo_pid (log $SILO_LOG), Azurite on 127.0.0.1:10000-10002.
+Talk to it from another terminal in $ROOT:
+  alias risk='dotnet $CLI_DLL'
+  risk decide --account ${top:-<account-id>}
+  risk policy show
+Press Ctrl-C to stop the silo and Azurite.
+MSG
+rc=0
+wait "$silo_pid" || rc=$?
+echo "Silo exited with code $rc." >&2
+exit "$rc"

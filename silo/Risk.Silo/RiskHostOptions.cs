@@ -1,0 +1,36 @@
+namespace Risk.Silo;
+
+/// <summary>Where a silo keeps its state and how it finds its cluster (configuration section "Risk").</summary>
+public sealed class RiskHostOptions
+{
+    public const string Section = "Risk";
+
+    /// <summary>memory (embedded default), azurite (local Azure Table) or azure (a real storage account).</summary>
+    public StorageKind Storage { get; set; } = StorageKind.Memory;
+
+    /// <summary>localhost (one machine, default) or azure (membership in Azure Table: several silo processes).</summary>
+    public ClusteringKind Clustering { get; set; } = ClusteringKind.Localhost;
+
+    /// <summary>Used for azure storage or clustering; azurite uses the development storage account.</summary>
+    public string? AzureConnectionString { get; set; }
+
+    public string ClusterId { get; set; } = "risk";
+    public string ServiceId { get; set; } = "risk";
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>With localhost clustering, the silo port of the first silo, which the others join.</summary>
+    public int PrimarySiloPort { get; set; } = 11111;
+
+    public string TableName { get; set; } = "RiskState";
+
+    public string ConnectionString => Storage == StorageKind.Azurite || (Storage == StorageKind.Memory && AzureConnectionString is null)
+        ? AzuriteConnectionString
+        : AzureConnectionString ?? throw new InvalidOperationException("Risk:AzureConnectionString is required for azure storage or clustering");
+
+    public const string AzuriteConnectionString = "UseDevelopmentStorage=true";
+}
+
+public enum StorageKind { Memory, Azurite, Azure }
+
+public enum ClusteringKind { Localhost, Azure }

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using OpenTelemetry.Metrics;
+using Risk.Grains;
+using System.Net;
+using Azure.Data.Tables;
+
+namespace Risk.Silo;
+
+/// <summary>Every registration a Risk silo needs, shared by the silo host, `risk --embedded` and the tests.</summary>
+public static class RiskSiloExtensions
+{
+    /// <summary>Command-line shorthands: `--storage azurite` means `--Risk:Storage azurite`.</summary>
+    public static readonly IDictionary<string, string> Switches = new Dictionary<string, string>
+    {
+        ["--storage"] = "Risk:Storage",
+        ["--clustering"] = "Risk:Clustering",
+        ["--silo-port"] = "Risk:SiloPort",
+        ["--gateway-port"] = "Risk:GatewayPort",
+        ["--primary-silo-port"] = "Risk:PrimarySiloPort",
+    };
+
+    public static IHostApplicationBuilder AddRiskSilo(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(RiskHostOptions.Section).Get<RiskHostOptions>() ?? new();
+        builder.UseOrleans(silo => silo.ConfigureRiskSilo(options, builder.Configuration));
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(RiskMetrics.MeterName, "Microsoft.Orleans");
+            if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is not null) metrics.AddOtlpExporter();
+        });
+        return builder;
+    }
+
+    public static ISiloBuilder ConfigureRiskSilo(this ISiloBuilder silo, RiskHostOptions options, IConfiguration configuration)
+    {
+        silo.Configure<ClusterOptions>(o => { o.ClusterId = options.ClusterId; o.ServiceId = options.ServiceId; });
+        if (options.Clustering == ClusteringKind.Azure)
+        {
+            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(options.ConnectionString));
+            silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort));
+        }
+        silo.AddRiskStorage(options);
+        silo.AddRiskGrains(configuration);
+        return silo;
+    }
+
+    public static ISiloBuilder AddRiskStorage(this ISiloBuilder silo, RiskHostOptions options)
+    {
+        if (options.Storage == StorageKind.Memory)
+            silo.AddMemoryGrainStorage(RiskGrainOptions.StorageName);
+        else
+            silo.AddAzureTableGrainStorage(RiskGrainOptions.StorageName, o =>
+            {
+                o.TableServiceClient = new TableServiceClient(options.ConnectionString);
+                o.TableName = options.TableName;
+            });
+        return silo;
+    }
+
+    /// <summary>The grains' own services and options; storage and clustering are the caller's choice.</summary>
+    public static ISiloBuilder AddRiskGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.Services.Configure<RiskGrainOptions>(configuration.GetSection(RiskHostOptions.Section));
+        silo.Services.AddSingleton<PolicyCache>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<PolicyCache>());
+        return silo;
+    }
+}

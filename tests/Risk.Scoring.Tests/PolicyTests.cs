@@ -1,0 +1,108 @@
+using Risk.Contracts;
+using Risk.Scoring;
+
+namespace Risk.Scoring.Tests;
+
+public class PolicyTests
+{
+    private static readonly PolicyView Policy = PolicyView.Default;
+
+    private static EntityRisk Risk(double points, string code = ReasonCodes.CotElicitation, OverrideAction o = OverrideAction.None) =>
+        new Assessment().Add(code, points, 1).ToRisk(o);
+
+    [Theory]
+    [InlineData(0, DecisionAction.Allow)]
+    [InlineData(39.4, DecisionAction.Allow)]
+    [InlineData(40, DecisionAction.Throttle)]
+    [InlineData(60, DecisionAction.Challenge)]
+    [InlineData(85, DecisionAction.Block)]
+    [InlineData(100, DecisionAction.Block)]
+    public void Thresholds_map_scores_to_actions(double score, DecisionAction expected)
+    {
+        Assert.Equal(expected, DecisionRules.ActionFor(Policy, score));
+    }
+
+    [Fact]
+    public void Independent_signals_combine_as_evidence_and_report_every_reason()
+    {
+        var account = new Assessment().Add(ReasonCodes.CotElicitation, 50, 1).Add(ReasonCodes.TemplateReuse, 50, 1).ToRisk();
+        var d = DecisionRules.Decide(Policy, account);
+        Assert.Equal(75, d.Score); // 1 − 0.5 · 0.5
+        Assert.Equal(DecisionAction.Challenge, d.Action);
+        Assert.Equal([ReasonCodes.CotElicitation, ReasonCodes.TemplateReuse], d.Reasons.Order());
+        Assert.Equal(Policy.Version, d.PolicyVersion);
+    }
+
+    [Fact]
+    public void Sharing_an_ip_alone_stays_below_the_throttle_threshold()
+    {
+        var crowdedIp = new Assessment().Add(ReasonCodes.IpFanout, Policy.Weight(ReasonCodes.IpFanout), 1)
+            .Add(ReasonCodes.NewAccountShare, Policy.Weight(ReasonCodes.NewAccountShare), 1).ToRisk();
+        var d = DecisionRules.Decide(Policy, EntityRisk(0), crowdedIp);
+        Assert.Equal(DecisionAction.Allow, d.Action);
+        Assert.Contains(ReasonCodes.IpFanout, d.Reasons);
+    }
+
+    [Fact]
+    public void A_changed_threshold_changes_the_action_and_carries_the_new_version()
+    {
+        var changed = new PolicyView(Policy.Policy with
+        {
+            Version = 7,
+            Settings = new Dictionary<string, double>(Policy.Policy.Settings) { ["threshold.challenge"] = 30 },
+        });
+        var d = DecisionRules.Decide(changed, Risk(35));
+        Assert.Equal(DecisionAction.Challenge, d.Action);
+        Assert.Equal(7, d.PolicyVersion);
+    }
+
+    [Fact]
+    public void A_knob_missing_from_a_stored_policy_falls_back_to_its_default()
+    {
+        var old = new PolicyView(new RiskPolicy(3, new Dictionary<string, double>(), DateTime.UnixEpoch));
+        Assert.Equal(PolicyCatalog.ByKey["threshold.block"].Default, old["threshold.block"]);
+    }
+
+    [Theory]
+    [InlineData("threshold.block", 101)]
+    [InlineData("threshold.block", double.NaN)]
+    [InlineData("no.such.key", 1)]
+    public void Invalid_policy_changes_are_refused_with_a_reason(string key, double value)
+    {
+        Assert.NotNull(PolicyCatalog.Check(key, value));
+    }
+
+    [Fact]
+    public void A_block_override_beats_every_detector()
+    {
+        var d = DecisionRules.Decide(Policy, Risk(0, o: OverrideAction.Block));
+        Assert.Equal(DecisionAction.Block, d.Action);
+        Assert.Equal([ReasonCodes.OverrideBlock], d.Reasons);
+    }
+
+    [Fact]
+    public void An_allow_override_beats_every_detector()
+    {
+        var d = DecisionRules.Decide(Policy, Risk(99, o: OverrideAction.Allow), Risk(99, ReasonCodes.IpFanout));
+        Assert.Equal(DecisionAction.Allow, d.Action);
+        Assert.Equal([ReasonCodes.OverrideAllow], d.Reasons);
+    }
+
+    [Fact]
+    public void An_account_override_beats_an_ip_or_proxy_override()
+    {
+        var d = DecisionRules.Decide(Policy, Risk(0, o: OverrideAction.Allow), Risk(0, o: OverrideAction.Block));
+        Assert.Equal(DecisionAction.Allow, d.Action);
+    }
+
+    [Fact]
+    public void Between_ip_and_proxy_overrides_block_wins()
+    {
+        var d = DecisionRules.Decide(Policy, Risk(0), Risk(0, o: OverrideAction.Allow), Risk(0, o: OverrideAction.Block));
+        Assert.Equal(DecisionAction.Block, d.Action);
+        var clean = DecisionRules.Decide(Policy, Risk(90), Risk(0, o: OverrideAction.Allow));
+        Assert.Equal(DecisionAction.Allow, clean.Action);
+    }
+
+    private static EntityRisk EntityRisk(double score) => new(score, []);
+}

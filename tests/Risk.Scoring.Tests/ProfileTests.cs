@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Risk.Contracts;
+using Risk.Scoring;
+
+namespace Risk.Scoring.Tests;
+
+public class ProfileTests
+{
+    private static readonly DateTime T0 = new(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly PolicyView Policy = PolicyView.Default;
+
+    private static RiskEvent Event(int i, string prompt, string ip = "203.0.113.7", int gapSeconds = 60) => new(
+        T0.AddSeconds(i * gapSeconds), "acct", ip, Prompt: PromptFeatures.Extract(prompt), InTokens: 50, OutTokens: 900,
+        AccountCreated: T0.AddDays(-30), Tier: AccountTier.Standard);
+
+    [Fact]
+    public void Account_state_stays_the_same_size_however_many_events_it_sees()
+    {
+        var profile = new AccountProfile();
+        int Size() => JsonSerializer.SerializeToUtf8Bytes(profile).Length;
+        for (var i = 0; i < 1_000; i++) profile.Observe(Event(i, $"question number {i} about topic {i % 97}", $"10.0.{i % 250}.{i % 200}"));
+        var after1k = Size();
+        for (var i = 1_000; i < 50_000; i++) profile.Observe(Event(i, $"question number {i} about topic {i % 97}", $"10.{i % 200}.{i % 250}.{i % 199}"));
+        Assert.Equal(50_000, profile.Events);
+        // Digits of doubles and the last IP vary a little; 49,000 more events would add megabytes to any list.
+        Assert.InRange(Size(), after1k - 256, after1k + 256);
+        Assert.True(Size() < 4096, $"account state is {Size()} bytes");
+    }
+
+    [Fact]
+    public void Network_state_stays_the_same_size_with_twenty_thousand_accounts_behind_it()
+    {
+        var proxy = new NetworkProfile();
+        for (var i = 0; i < 20_000; i++) proxy.Observe(new NetworkSighting(T0.AddSeconds(i), StableHash64.Of("account", $"a{i}"), false));
+        var size = JsonSerializer.SerializeToUtf8Bytes(proxy).Length;
+        for (var i = 20_000; i < 100_000; i++) proxy.Observe(new NetworkSighting(T0.AddSeconds(i), StableHash64.Of("account", $"a{i}"), false));
+        Assert.InRange(JsonSerializer.SerializeToUtf8Bytes(proxy).Length, size - 64, size + 64);
+        Assert.InRange(proxy.Accounts.Estimate(), 90_000, 110_000);
+        Assert.Contains(proxy.Assess(Policy, ReasonCodes.ProxyFanout).ToRisk().Reasons, r => r.Code == ReasonCodes.ProxyFanout);
+    }
+
+    [Fact]
+    public void A_templated_chain_of_thought_stream_scores_high_and_ordinary_use_does_not()
+    {
+        var extractor = new AccountProfile();
+        var ordinary = new AccountProfile();
+        string[] topics = ["gardening", "tax forms", "a birthday poem", "python lists", "travel in Peru", "sourdough", "chess openings", "car insurance"];
+        for (var i = 0; i < 60; i++)
+        {
+            extractor.Observe(Event(i, $"Solve step by step and show your reasoning in full detail: problem {i} of the benchmark set", gapSeconds: 30));
+            ordinary.Observe(Event(i * 7 + i % 3, $"Could you help me with {topics[i % topics.Length]}? I tried {i} times already and I'm stuck on part {i % 5}", gapSeconds: 240));
+        }
+        var hot = extractor.Assess(Policy);
+        var calm = ordinary.Assess(Policy);
+        Assert.True(hot.Score >= Policy["threshold.challenge"], $"extractor scored {hot.Score}");
+        Assert.Contains(hot.ToRisk().Reasons, r => r.Code == ReasonCodes.CotElicitation);
+        Assert.True(calm.Score < Policy["threshold.throttle"], $"ordinary user scored {calm.Score}");
+    }
+
+    [Fact]
+    public void The_same_events_replayed_give_the_same_state_whatever_the_arrival_order()
+    {
+        var events = Enumerable.Range(0, 200).Select(i => Event(i, $"step by step problem {i % 10}")).ToArray();
+        var a = new AccountProfile();
+        var b = new AccountProfile();
+        foreach (var e in events) a.Observe(e);
+        foreach (var e in events.Reverse()) b.Observe(e);
+        Assert.Equal(a.Cot.ValueAt(a.LastSeen, AccountProfile.DayHalfLife), b.Cot.ValueAt(b.LastSeen, AccountProfile.DayHalfLife), 6);
+        Assert.Equal(a.LastSeen, b.LastSeen);
+        Assert.Equal(a.FirstSeen, b.FirstSeen);
+    }
+}
