@@ -1,0 +1,111 @@
+using Risk.Contracts;
+
+namespace Risk.Grains.Tests;
+
+public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private IIngestGrain Ingest => fixture.Grains.GetGrain<IIngestGrain>(0);
+
+    private Task<AccountVerdict> Verdict(string account) =>
+        fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetVerdict();
+
+    [Fact]
+    public async Task A_batch_reaches_the_right_account_ip_and_proxy_grains()
+    {
+        var batch = new List<RiskEvent>();
+        for (var i = 0; i < 5; i++) batch.Add(Traffic.Ordinary("ingest-alice", i, ip: "192.0.2.1", proxy: "vpn:ingest"));
+        for (var i = 0; i < 3; i++) batch.Add(Traffic.Ordinary("ingest-bob", i, ip: "::ffff:192.0.2.2"));
+
+        var receipt = await Ingest.Ingest(batch);
+
+        Assert.Equal(8, receipt.Accepted);
+        Assert.Empty(receipt.Rejections);
+        Assert.Equal(5, (await Verdict("ingest-alice")).Events);
+        Assert.Equal(3, (await Verdict("ingest-bob")).Events);
+        Assert.Equal(5, (await fixture.Grains.GetGrain<IIpGrain>(GrainKeys.Ip("192.0.2.1")).GetRisk()).Events);
+        // IPv4-mapped IPv6 is folded to IPv4 before it becomes a key.
+        Assert.Equal(3, (await fixture.Grains.GetGrain<IIpGrain>(GrainKeys.Ip("192.0.2.2")).GetRisk()).Events);
+        Assert.Equal(5, (await fixture.Grains.GetGrain<IProxyGrain>(GrainKeys.Proxy("vpn:ingest")).GetRisk()).Events);
+    }
+
+    [Fact]
+    public async Task Bad_events_are_rejected_by_index_and_the_rest_of_the_batch_is_applied()
+    {
+        var good = Traffic.Ordinary("ingest-carol", 1);
+        var batch = new[]
+        {
+            good,
+            good with { Ip = "not-an-ip" },
+            good with { Account = "" },
+            good with { Ts = DateTime.UtcNow.AddDays(3) },
+            good with { Model = new string('m', 513) },
+            null!,
+            Traffic.Ordinary("ingest-carol", 2),
+        };
+
+        var receipt = await Ingest.Ingest(batch);
+
+        Assert.Equal(2, receipt.Accepted);
+        Assert.Equal([1, 2, 3, 4, 5], receipt.Rejections.Select(r => r.Index));
+        Assert.StartsWith("ip:", receipt.Rejections[0].Reason);
+        Assert.StartsWith("account:", receipt.Rejections[1].Reason);
+        Assert.StartsWith("ts:", receipt.Rejections[2].Reason);
+        Assert.StartsWith("model:", receipt.Rejections[3].Reason);
+        Assert.Equal(2, (await Verdict("ingest-carol")).Events);
+    }
+
+    [Fact]
+    public async Task Decisions_change_with_traffic()
+    {
+        var decider = fixture.Grains.GetGrain<IDecisionGrain>(0);
+        await Ingest.Ingest(Enumerable.Range(0, 5).Select(i => Traffic.Ordinary("ingest-dave", i)).ToArray());
+        var before = await decider.Decide("ingest-dave", "203.0.113.50", null);
+        Assert.Equal(DecisionAction.Allow, before.Action);
+
+        for (var chunk = 0; chunk < 4; chunk++)
+            await Ingest.Ingest(Enumerable.Range(chunk * 50, 50).Select(i => Traffic.Extraction("ingest-dave", 10_000 + i)).ToArray());
+
+        var after = await decider.Decide("ingest-dave", "203.0.113.50", null);
+        Assert.True(after.IsFlagged, $"expected challenge or block, got {after.Action} {after.Score}");
+        Assert.Contains(ReasonCodes.CotElicitation, after.Reasons);
+        var verdict = await Verdict("ingest-dave");
+        Assert.NotNull(verdict.FirstFlaggedAt);
+        // Flagged at an event time inside the extraction stream, not at the wall clock.
+        Assert.InRange(verdict.FirstFlaggedAt!.Value, Traffic.T0.AddSeconds(10_000 * 20), Traffic.T0.AddSeconds(10_200 * 20));
+    }
+
+    [Fact]
+    public async Task A_cluster_passes_its_risk_to_a_new_member_on_its_first_requests()
+    {
+        const string card = "card-shared-ring";
+        for (var member = 0; member < 6; member++)
+            await Ingest.Ingest(Enumerable.Range(0, 120).Select(i => Traffic.Extraction($"ring-{member}", i, payment: card)).ToArray());
+
+        // A replacement account: one ordinary-looking request on the ring's card.
+        await Ingest.Ingest([Traffic.Ordinary("ring-replacement", 1) with { Payment = card, Ts = Traffic.T0.AddHours(1) }]);
+
+        var verdict = await Verdict("ring-replacement");
+        Assert.NotNull(verdict.Cluster);
+        Assert.Contains(ReasonCodes.ClusterRisk, verdict.Decision.Reasons);
+        Assert.True(verdict.Decision.IsFlagged, $"replacement got {verdict.Decision.Action} {verdict.Decision.Score}");
+        var cluster = await fixture.Grains.GetGrain<IClusterGrain>(verdict.Cluster!).GetRisk();
+        Assert.Equal(7, cluster.Members);
+    }
+
+    [Fact]
+    public async Task State_survives_deactivation_and_reactivation()
+    {
+        await Ingest.Ingest(Enumerable.Range(0, 40).Select(i => Traffic.Extraction("ingest-erin", i)).ToArray());
+        var account = fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account("ingest-erin"));
+        var before = await account.GetVerdict();
+
+        await fixture.Cluster.DeactivateAsync(account);
+        var after = await account.GetVerdict();
+
+        Assert.Equal(40, after.Events);
+        Assert.Equal((before.Decision.Action, before.Decision.Score), (after.Decision.Action, after.Decision.Score));
+        Assert.Equal(before.Decision.Reasons, after.Decision.Reasons);
+        Assert.Equal(before.FirstFlaggedAt, after.FirstFlaggedAt);
+        Assert.Equal(before.LastEventAt, after.LastEventAt);
+    }
+}

@@ -1,0 +1,63 @@
+using Risk.Contracts;
+
+namespace Risk.Grains.Tests;
+
+public class PolicyTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private IPolicyGrain Policy => fixture.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default);
+
+    [Fact]
+    public async Task A_policy_change_is_seen_by_both_silos_when_it_is_acknowledged()
+    {
+        Assert.Equal(2, fixture.Cluster.Silos.Count);
+        var changed = await Policy.Set("threshold.challenge", 55, "test");
+
+        foreach (var silo in fixture.Cluster.Silos)
+        {
+            var seen = await ClusterFixture.PolicyCacheOf(silo).Get();
+            Assert.Equal(changed.Version, seen.Version);
+            Assert.Equal(55, seen["threshold.challenge"]);
+        }
+    }
+
+    [Fact]
+    public async Task Decisions_carry_the_version_of_the_policy_that_produced_them()
+    {
+        var changed = await Policy.Set("threshold.throttle", 41, "test");
+        var decision = await fixture.Grains.GetGrain<IDecisionGrain>(0).Decide("policy-frank", null, null);
+        Assert.True(decision.PolicyVersion >= changed.Version);
+    }
+
+    [Fact]
+    public async Task An_invalid_change_is_refused_and_the_version_stays()
+    {
+        var before = await Policy.Get();
+        await Assert.ThrowsAsync<ArgumentException>(() => Policy.Set("threshold.block", 250, "test"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Policy.Set("no.such.knob", 1, "test"));
+        Assert.Equal(before.Version, (await Policy.Get()).Version);
+    }
+
+    [Fact]
+    public async Task Overrides_beat_the_detectors_and_are_recorded_in_the_history()
+    {
+        var ingest = fixture.Grains.GetGrain<IIngestGrain>(0);
+        await ingest.Ingest(Enumerable.Range(0, 200).Select(i => Traffic.Extraction("policy-grace", i)).ToArray());
+        var decider = fixture.Grains.GetGrain<IDecisionGrain>(0);
+        Assert.True((await decider.Decide("policy-grace", null, null)).IsFlagged);
+
+        await Policy.SetOverride(EntityKind.Account, "policy-grace", OverrideAction.Allow, "test");
+        Assert.Equal(DecisionAction.Allow, (await decider.Decide("policy-grace", null, null)).Action);
+
+        await Policy.SetOverride(EntityKind.Ip, "192.0.2.99", OverrideAction.Block, "test");
+        var clean = await decider.Decide("policy-henry", "192.0.2.99", null);
+        Assert.Equal(DecisionAction.Block, clean.Action);
+        Assert.Equal([ReasonCodes.OverrideBlock], clean.Reasons);
+
+        await Policy.SetOverride(EntityKind.Account, "policy-grace", OverrideAction.None, "test");
+        Assert.True((await decider.Decide("policy-grace", null, null)).IsFlagged);
+
+        var history = await Policy.History(10);
+        Assert.Contains(history, h => h.What == "override account policy-grace" && h.NewValue == "allow" && h.Actor == "test");
+        Assert.Contains(history, h => h.What == "override ip 192.0.2.99" && h.NewValue == "block");
+    }
+}

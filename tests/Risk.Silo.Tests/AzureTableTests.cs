@@ -1,0 +1,103 @@
+using Azure.Data.Tables;
+using Orleans.TestingHost;
+using Risk.Contracts;
+using Risk.Scoring;
+
+namespace Risk.Silo.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public class AzureTableTests(Azurite azurite)
+{
+    private static readonly DateTime T0 = new(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc);
+
+    private static RiskEvent Event(string account, int i) => new(
+        T0.AddMinutes(i), account, "198.51.100.20", Payment: "card-" + i % 3,
+        Prompt: PromptFeatures.Extract($"explain step by step how problem {i % 4} is solved"), InTokens: 100, OutTokens: 500);
+
+    private static async Task Ingest(InProcessTestCluster cluster, IEnumerable<RiskEvent> events)
+    {
+        var receipt = await cluster.Client.GetGrain<IIngestGrain>(0).Ingest(events.ToArray());
+        Assert.Empty(receipt.Rejections);
+    }
+
+    private static Task<AccountVerdict> Verdict(InProcessTestCluster cluster, string account) =>
+        cluster.Client.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetVerdict();
+
+    private async Task<List<TableEntity>> Rows(string table) =>
+        await azurite.Tables.GetTableClient(table).QueryAsync<TableEntity>().ToListAsync();
+
+    [Fact]
+    public async Task Account_state_round_trips_through_Azure_Table()
+    {
+        var table = Azurite.NewTableName();
+        var cluster = await StorageCluster.Start(table, "roundtrip");
+        await Ingest(cluster, Enumerable.Range(0, 30).Select(i => Event("roundtrip-alice", i)));
+        var before = await Verdict(cluster, "roundtrip-alice");
+        // Write-behind: nothing is stored per event; deactivation checkpoints the state.
+        await cluster.DeactivateAsync(cluster.Client.GetGrain<IAccountGrain>(GrainKeys.Account("roundtrip-alice")));
+        Assert.Contains(await Rows(table), r => r.PartitionKey.Contains(GrainKeys.Account("roundtrip-alice")));
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
+
+        var restarted = await StorageCluster.Start(table, "roundtrip");
+        var after = await Verdict(restarted, "roundtrip-alice");
+        Assert.Equal(30, after.Events);
+        Assert.Equal(before.Decision.Score, after.Decision.Score);
+        Assert.Equal(before.Decision.Reasons, after.Decision.Reasons);
+        Assert.Equal(before.LastEventAt, after.LastEventAt);
+        Assert.Equal(before.Cluster, after.Cluster);
+        await restarted.StopAllSilosAsync();
+        await restarted.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Keys_that_Azure_Table_would_mangle_stay_distinct_accounts()
+    {
+        string[] accounts = ["a/b", "a_b", @"a\b", "a#b", "a?b", "a\u0001b", "a%2Fb", "a_2Fb", "ü/b", new string('x', 300) + "/1", new string('x', 300) + "_1"];
+        var table = Azurite.NewTableName();
+        var cluster = await StorageCluster.Start(table, "keys");
+        for (var a = 0; a < accounts.Length; a++) await Ingest(cluster, Enumerable.Range(0, a + 1).Select(i => Event(accounts[a], i)));
+        await cluster.StopAllSilosAsync();   // graceful: every activation checkpoints on the way down
+        await cluster.DisposeAsync();
+
+        var accountRows = (await Rows(table)).Count(r => r.RowKey.Contains("account", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(accounts.Length, accountRows);
+
+        var restarted = await StorageCluster.Start(table, "keys");
+        for (var a = 0; a < accounts.Length; a++)
+        {
+            var verdict = await Verdict(restarted, accounts[a]);
+            Assert.Equal(a + 1, verdict.Events);
+            Assert.Equal(accounts[a], verdict.Account);
+        }
+        await restarted.StopAllSilosAsync();
+        await restarted.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Overrides_and_policy_survive_a_silo_that_is_killed_and_restarted()
+    {
+        var table = Azurite.NewTableName();
+        var cluster = await StorageCluster.Start(table, "restart");
+        var policy = cluster.Client.GetGrain<IPolicyGrain>(IPolicyGrain.Default);
+        await policy.Set("threshold.block", 77, "test");
+        await policy.SetOverride(EntityKind.Account, "restart/mallory", OverrideAction.Block, "test");
+        await policy.SetOverride(EntityKind.Proxy, "relay:trusted", OverrideAction.Allow, "test");
+        var version = (await policy.Get()).Version;
+        // No graceful shutdown: what was acknowledged must already be stored.
+        await cluster.KillSiloAsync(cluster.Silos[0]);
+        await cluster.DisposeAsync();
+
+        var restarted = await StorageCluster.Start(table, "restart");
+        var decider = restarted.Client.GetGrain<IDecisionGrain>(0);
+        var blocked = await decider.Decide("restart/mallory", null, null);
+        Assert.Equal(DecisionAction.Block, blocked.Action);
+        Assert.Equal(version, blocked.PolicyVersion);
+        Assert.Equal(DecisionAction.Allow, (await decider.Decide("restart_mallory", null, "relay:trusted")).Action);
+        var restored = await restarted.Client.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
+        Assert.Equal(77, restored.Settings["threshold.block"]);
+        Assert.Equal(3, (await restarted.Client.GetGrain<IPolicyGrain>(IPolicyGrain.Default).History(10)).Count);
+        await restarted.StopAllSilosAsync();
+        await restarted.DisposeAsync();
+    }
+}

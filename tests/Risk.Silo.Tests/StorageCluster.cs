@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+using Risk.Grains;
+
+namespace Risk.Silo.Tests;
+
+/// <summary>A one-silo cluster on Azure Table storage in Azurite. Two of them with the same table and service id are the same deployment, restarted.</summary>
+public static class StorageCluster
+{
+    public static async Task<InProcessTestCluster> Start(string tableName, string serviceId)
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ServiceId = serviceId;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Risk:CheckpointInterval"] = "00:10:00",
+        }).Build();
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddRiskStorage(new RiskHostOptions { Storage = StorageKind.Azurite, TableName = tableName });
+            silo.AddRiskGrains(configuration);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+}
