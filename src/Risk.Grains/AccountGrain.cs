@@ -27,6 +27,7 @@ public sealed class AccountGrain(
 
     public async Task Observe(AccountBatch batch)
     {
+        if (batch.Events.Count == 0) return;
         var policy = await policies.Get();
         State.Account ??= batch.Events[0].Account;
         State.Ip = batch.Ip;

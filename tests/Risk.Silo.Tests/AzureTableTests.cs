@@ -32,8 +32,10 @@ public class AzureTableTests(Azurite azurite)
         var table = Azurite.NewTableName();
         var cluster = await StorageCluster.Start(table, "roundtrip");
         await Ingest(cluster, Enumerable.Range(0, 30).Select(i => Event("roundtrip-alice", i)));
+        await Ingest(cluster, Enumerable.Range(30, 30).Select(i => Event("roundtrip-alice", i)));
         var before = await Verdict(cluster, "roundtrip-alice");
-        // Write-behind: nothing is stored per event; deactivation checkpoints the state.
+        // Write-behind: nothing is stored per event or per batch; deactivation checkpoints the state.
+        Assert.DoesNotContain(await Rows(table), r => r.PartitionKey.Contains(GrainKeys.Account("roundtrip-alice")));
         await cluster.DeactivateAsync(cluster.Client.GetGrain<IAccountGrain>(GrainKeys.Account("roundtrip-alice")));
         Assert.Contains(await Rows(table), r => r.PartitionKey.Contains(GrainKeys.Account("roundtrip-alice")));
         await cluster.StopAllSilosAsync();
@@ -41,11 +43,29 @@ public class AzureTableTests(Azurite azurite)
 
         var restarted = await StorageCluster.Start(table, "roundtrip");
         var after = await Verdict(restarted, "roundtrip-alice");
-        Assert.Equal(30, after.Events);
+        Assert.Equal(60, after.Events);
         Assert.Equal(before.Decision.Score, after.Decision.Score);
         Assert.Equal(before.Decision.Reasons, after.Decision.Reasons);
         Assert.Equal(before.LastEventAt, after.LastEventAt);
         Assert.Equal(before.Cluster, after.Cluster);
+        await restarted.StopAllSilosAsync();
+        await restarted.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Dirty_state_is_checkpointed_on_a_timer_without_deactivation()
+    {
+        var table = Azurite.NewTableName();
+        var cluster = await StorageCluster.Start(table, "timer", checkpointInterval: TimeSpan.FromSeconds(1));
+        await Ingest(cluster, Enumerable.Range(0, 10).Select(i => Event("timer-bob", i)));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && !(await Rows(table)).Any(r => r.PartitionKey.Contains("timer-bob"))) await Task.Delay(250);
+        Assert.True((await Rows(table)).Any(r => r.PartitionKey.Contains("timer-bob")), string.Join(",", (await Rows(table)).Select(r => r.PartitionKey)));
+        await cluster.KillSiloAsync(cluster.Silos[0]);
+        await cluster.DisposeAsync();
+
+        var restarted = await StorageCluster.Start(table, "timer");
+        Assert.Equal(10, (await Verdict(restarted, "timer-bob")).Events);
         await restarted.StopAllSilosAsync();
         await restarted.DisposeAsync();
     }

@@ -7,13 +7,13 @@ namespace Risk.Silo.Tests;
 /// <summary>A one-silo cluster on Azure Table storage in Azurite. Two of them with the same table and service id are the same deployment, restarted.</summary>
 public static class StorageCluster
 {
-    public static async Task<InProcessTestCluster> Start(string tableName, string serviceId)
+    public static async Task<InProcessTestCluster> Start(string tableName, string serviceId, TimeSpan? checkpointInterval = null)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ServiceId = serviceId;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Risk:CheckpointInterval"] = "00:10:00",
+            ["Risk:CheckpointInterval"] = (checkpointInterval ?? TimeSpan.FromMinutes(10)).ToString(),
         }).Build();
         builder.ConfigureSilo((_, silo) =>
         {

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Risk.Cli.Tests;
+
+public sealed record Run(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>Starts the repo's built programs (same configuration as this test assembly) as child processes.</summary>
+public static class Programs
+{
+    public static readonly string Root = FindRoot();
+    private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    public static string Risk => Path.Combine(Root, "client", "Risk.Cli", "bin", Configuration, "net10.0", "risk.dll");
+    public static string Silo => Path.Combine(Root, "silo", "Risk.Silo", "bin", Configuration, "net10.0", "Risk.Silo.dll");
+
+    public static async Task<Run> Cli(params string[] args) => await Cli(TimeSpan.FromMinutes(3), args);
+
+    public static async Task<Run> Cli(TimeSpan timeout, params string[] args)
+    {
+        using var process = Start(Risk, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"risk {string.Join(' ', args)} did not finish in {timeout}: {await stderr}");
+        }
+        return new Run(process.ExitCode, await stdout, await stderr);
+    }
+
+    public static Process Start(string dll, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            WorkingDirectory = Root,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        return Process.Start(info)!;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Risk.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Risk.sln not found");
+    }
+}
