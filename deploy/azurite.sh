@@ -42,18 +42,24 @@ start() {
         (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     fi
     mkdir -p "$DIR"
-    # stdin/stdout detached so the emulator never holds a caller's pipe open.
-    "$AZURITE" --silent --skipApiVersionCheck --loose --location "$DIR" \
+    rm -f "$PIDFILE"
+    # setsid: its own session, so a Ctrl-C in the caller's terminal does not
+    # reach Azurite (it would close before the silo or tests are done with it);
+    # whoever started it stops it. The inner shell records its own pid and then
+    # becomes Azurite (exec), so the pid file is right whether or not setsid
+    # forked. stdin/stdout detached so it never holds a caller's pipe open.
+    setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PIDFILE" \
+        "$AZURITE" --silent --skipApiVersionCheck --loose --location "$DIR" \
         --blobHost "$HOST" --queueHost "$HOST" --tableHost "$HOST" \
         </dev/null >"$LOG" 2>&1 &
-    local pid=$!
-    echo "$pid" >"$PIDFILE"
+    local pid=""
     for _ in $(seq 60); do  # ~30 s
-        if port_open "$TABLE_PORT"; then
+        [[ -n $pid ]] || pid=$(cat "$PIDFILE" 2>/dev/null) || true
+        if [[ -n $pid ]] && port_open "$TABLE_PORT"; then
             echo "azurite: started (pid $pid, data in $DIR)"
             return 0
         fi
-        if ! kill -0 "$pid" 2>/dev/null; then
+        if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then
             echo "azurite: exited during startup; last log lines:" >&2
             tail -n 20 "$LOG" >&2 || true
             rm -f "$PIDFILE"
@@ -62,8 +68,7 @@ start() {
         sleep 0.5
     done
     echo "azurite: port $TABLE_PORT not open after 30 s; see $LOG" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true  # still our child here: reap it
+    [[ -z $pid ]] || kill -KILL "$pid" 2>/dev/null || true
     rm -f "$PIDFILE"
     return 1
 }

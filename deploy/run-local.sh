@@ -18,9 +18,7 @@ EXPORT=.risk/demo-accounts.jsonl
 EVENTS=deploy/demo/events.jsonl
 READY_TIMEOUT=90
 
-# The silo gets --Risk:Storage=azurite; the same setting as an environment
-# variable lets the CLI (if it reads configuration) pick the same cluster.
-export Risk__Storage=azurite DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 risk() { dotnet "$CLI_DLL" "$@"; }
 
@@ -32,10 +30,12 @@ cleanup() {
         echo "Stopping silo (pid $silo_pid)..."
         kill -TERM "$silo_pid" 2>/dev/null || true
         # Graceful Orleans shutdown can take a while; SIGKILL after 30 s.
-        (sleep 30 && kill -KILL "$silo_pid" 2>/dev/null) &
-        local watchdog=$!
+        for _ in $(seq 300); do
+            kill -0 "$silo_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$silo_pid" 2>/dev/null || true
         wait "$silo_pid" 2>/dev/null || true
-        kill "$watchdog" 2>/dev/null || true
     fi
     if ((started_azurite)); then bash deploy/azurite.sh stop || true; fi
 }
@@ -103,7 +103,7 @@ echo "Top 10 flagged accounts by score:"
 printf '  %-8s %-10s %-24s %s\n' SCORE ACTION ACCOUNT CLUSTER
 awk "$AWK_FIELD"' { act = tolower(field("action")); if (act != "allow" && act != "")
         printf "  %-8s %-10s %-24s %s\n", field("score"), act, field("account"), (field("cluster") == "" ? "-" : field("cluster")) }' \
-    "$EXPORT" | sort -k1,1gr | head -n 10
+    "$EXPORT" | sort -k1,1gr -k3,3 | awk 'NR <= 10'  # not head: SIGPIPE + pipefail
 top=$(awk "$AWK_FIELD"' tolower(field("action")) != "allow" { print field("score"), field("account") }' "$EXPORT" \
     | sort -k1,1gr | awk 'NR == 1 { print $2 }')
 
