@@ -5,7 +5,9 @@
 #   bash deploy/run-local.sh            # stays up until Ctrl-C
 #   RISK_NO_WAIT=1 bash deploy/run-local.sh   # exit after the summary (smoke test)
 #
-# Data persists in .azurite/ (wipe with: bash deploy/azurite.sh reset);
+# Azurite data lives in .azurite/ (wipe with: bash deploy/azurite.sh reset); each run
+# uses a table of its own, so a run never replays the demo on top of an earlier one.
+# The demo traffic is the simulator's "demo" scenario, seed 7 (deterministic, written to deploy/demo/);
 # logs and exports go to .risk/.
 set -euo pipefail
 
@@ -57,8 +59,11 @@ else
     started_azurite=1
 fi
 
-echo "Starting silo (log: $SILO_LOG)..."
-dotnet "$SILO_DLL" --Risk:Storage=azurite </dev/null >"$SILO_LOG" 2>&1 &
+# Each run is a fresh demo: replaying the same traffic into yesterday's state would count it twice.
+# So every run writes to a table of its own (old ones stay in .azurite until `deploy/azurite.sh reset`).
+TABLE="RiskDemo$(date -u +%Y%m%d%H%M%S)"
+echo "Starting silo on Azure Table storage, table $TABLE (log: $SILO_LOG)..."
+dotnet "$SILO_DLL" --Risk:Storage=azurite --Risk:TableName="$TABLE" </dev/null >"$SILO_LOG" 2>&1 &
 silo_pid=$!
 
 # Ready = the CLI can reach a grain. Each probe is capped so a CLI that keeps

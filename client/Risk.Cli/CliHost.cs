@@ -27,6 +27,8 @@ public static class CliHost
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The embedded silo's start-up notes (GC mode, watchdog) are not the user's business.
+        builder.Logging.AddFilter("Orleans", LogLevel.Error);
         if (embedded)
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -54,7 +54,10 @@ public static class RiskSiloExtensions
     public static ISiloBuilder AddRiskStorage(this ISiloBuilder silo, RiskHostOptions options)
     {
         if (options.Storage == StorageKind.Memory)
+        {
             silo.AddMemoryGrainStorage(RiskGrainOptions.StorageName);
+            silo.Services.PostConfigure<RiskGrainOptions>(o => o.FlushOnShutdown = false);
+        }
         else
             silo.AddAzureTableGrainStorage(RiskGrainOptions.StorageName, o =>
             {

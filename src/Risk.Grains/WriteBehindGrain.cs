@@ -30,7 +30,10 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         _dirty = false;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Checkpoint(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !options.Value.FlushOnShutdown
+            ? Task.CompletedTask
+            : Checkpoint(cancellationToken);
 
     private async Task CheckpointDue(CancellationToken cancellationToken)
     {

@@ -33,6 +33,8 @@ public sealed class HyperLogLog
         return true;
     }
 
+    private static readonly double[] InversePowers = Enumerable.Range(0, 65).Select(r => Math.Pow(2, -r)).ToArray();
+
     public double Estimate()
     {
         var m = Registers.Length;
@@ -40,7 +42,7 @@ public sealed class HyperLogLog
         var zeros = 0;
         foreach (var r in Registers)
         {
-            sum += Math.Pow(2, -r);
+            sum += InversePowers[r];
             if (r == 0) zeros++;
         }
         var alpha = m switch { 16 => 0.673, 32 => 0.697, 64 => 0.709, _ => 0.7213 / (1 + 1.079 / m) };
