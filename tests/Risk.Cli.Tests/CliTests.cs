@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Risk.Tests.Shared;
 
 namespace Risk.Cli.Tests;
 

@@ -1,36 +1,52 @@
 using System.Diagnostics;
+using Risk.Tests.Shared;
 
 namespace Risk.Cli.Tests;
 
-/// <summary>A real silo process on memory storage and free loopback ports, for the CLI to connect to.</summary>
+/// <summary>A real silo process on free loopback ports, for the CLI to connect to.</summary>
 public sealed class SiloProcess : IAsyncLifetime
 {
-    private Process? _silo;
+    private readonly string[] _extraArgs;
     private readonly System.Text.StringBuilder _log = new();
+    private Process? _silo;
+
+    public SiloProcess() : this(["--storage", "memory"]) { }
+
+    /// <summary>xunit builds class fixtures through the one public constructor; tests use this one directly.</summary>
+    internal SiloProcess(string[] extraArgs) => _extraArgs = extraArgs;
 
     public int GatewayPort { get; } = Programs.FreePort();
-    private int SiloPort { get; } = Programs.FreePort();
+    public int SiloPort { get; } = Programs.FreePort();
 
-    /// <summary>Arguments that point a `risk` command at this silo.</summary>
+    /// <summary>Arguments that point a `risk` command at this silo's gateway.</summary>
     public string[] Target => ["--Risk:GatewayPort", GatewayPort.ToString()];
 
     public async Task InitializeAsync()
     {
         _silo = Programs.Start(Programs.Silo,
-            ["--storage", "memory", "--Risk:SiloPort", SiloPort.ToString(), "--Risk:PrimarySiloPort", SiloPort.ToString(), "--Risk:GatewayPort", GatewayPort.ToString()]);
+        [
+            .. _extraArgs, "--Risk:SiloPort", SiloPort.ToString(), "--Risk:PrimarySiloPort", SiloPort.ToString(),
+            "--Risk:GatewayPort", GatewayPort.ToString(),
+        ]);
         _silo.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _silo.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _silo.BeginOutputReadLine();
         _silo.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
+        while (DateTime.UtcNow < deadline && !_silo.HasExited)
         {
-            if (_silo.HasExited) break;
-            var probe = await Programs.Cli(TimeSpan.FromSeconds(60), ["policy", "show", .. Target]);
+            var probe = await Programs.Cli(TimeSpan.FromSeconds(60), ["policy", "show", .. Target, .. ClientArgs()]);
             if (probe.ExitCode == 0) return;
             await Task.Delay(500);
         }
         throw new InvalidOperationException("silo did not become ready:\n" + _log);
+    }
+
+    /// <summary>Cluster and service ids the client must share with the silo.</summary>
+    private IEnumerable<string> ClientArgs()
+    {
+        for (var i = 0; i + 1 < _extraArgs.Length; i++)
+            if (_extraArgs[i] is "--Risk:ClusterId" or "--Risk:ServiceId") { yield return _extraArgs[i]; yield return _extraArgs[i + 1]; }
     }
 
     public async Task DisposeAsync()

@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Orleans.TestingHost;
 using Risk.Contracts;
 using Risk.Scoring;
+using Risk.Tests.Shared;
 
 namespace Risk.Silo.Tests;
 

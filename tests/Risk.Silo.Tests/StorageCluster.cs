@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Risk.Grains;
+using Risk.Tests.Shared;
 
 namespace Risk.Silo.Tests;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Risk.Cli.Tests;
+namespace Risk.Tests.Shared;
 
 public sealed record Run(int ExitCode, string Stdout, string Stderr);
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Azure.Data.Tables;
 
-namespace Risk.Silo.Tests;
+namespace Risk.Tests.Shared;
 
 /// <summary>
 /// The real Azurite these tests run against. `deploy/test.sh` starts one; when a developer runs `dotnet test`
@@ -10,7 +10,7 @@ namespace Risk.Silo.Tests;
 /// </summary>
 public sealed class Azurite : IAsyncLifetime
 {
-    public const string ConnectionString = RiskHostOptions.AzuriteConnectionString;
+    public const string ConnectionString = "UseDevelopmentStorage=true";
     private string? _ownDataDir;
 
     public TableServiceClient Tables { get; } = new(ConnectionString);
@@ -49,7 +49,7 @@ public sealed class Azurite : IAsyncLifetime
 
     private static async Task Script(string verb, string dataDir)
     {
-        var root = RepoRoot();
+        var root = Programs.Root;
         using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, "deploy", "azurite.sh"), verb, dataDir])
         {
             WorkingDirectory = root,
@@ -58,13 +58,6 @@ public sealed class Azurite : IAsyncLifetime
         })!;
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"azurite.sh {verb}: {await process.StandardError.ReadToEndAsync()}");
-    }
-
-    public static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Risk.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Risk.sln not found above " + AppContext.BaseDirectory);
     }
 }
 
