@@ -29,6 +29,7 @@ public static class CliHost
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // The embedded silo's start-up notes (GC mode, watchdog) are not the user's business.
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         if (embedded)
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

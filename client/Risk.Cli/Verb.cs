@@ -21,7 +21,18 @@ public static class Verb
     public static async Task<int> WithClient(ParseResult parse, CancellationToken ct, Func<RiskClient, Task<int>> action)
     {
         var embedded = parse.GetValue(Embedded);
-        using var host = await CliHost.Start(embedded, parse.UnmatchedTokens.ToArray(), ct);
+        IHost host;
+        try
+        {
+            host = await CliHost.Start(embedded, parse.UnmatchedTokens.ToArray(), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot reach the Risk cluster ({e.GetBaseException().Message}). " +
+                "Is a silo running? Point at one with --Risk:GatewayPort N or --Risk:Clustering azure, or use --embedded where offered.");
+            return Failed;
+        }
+        using var _ = host;
         try
         {
             return await action(host.Services.GetRequiredService<RiskClient>());

@@ -20,6 +20,14 @@ public static class RiskClientExtensions
                     options.AzureConnectionString ?? "UseDevelopmentStorage=true"));
             else
                 client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+            // Give up after a few attempts so that a tool without a cluster says so instead of waiting forever.
+            var attempts = 0;
+            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                if (++attempts >= options.ConnectAttempts) return false;
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                return true;
+            });
         });
         builder.Services.AddRiskClientServices(builder.Configuration);
         return builder;

@@ -13,6 +13,9 @@ public sealed class RiskClientOptions
     public string ServiceId { get; set; } = "risk";
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>How many times to try reaching a gateway before giving up (one second apart).</summary>
+    public int ConnectAttempts { get; set; } = 5;
+
     /// <summary>Events per ingest call.</summary>
     public int BatchSize { get; set; } = 1000;
 }

@@ -38,4 +38,42 @@ public class ReplayEmbeddedTests
         Assert.True(flagged.Count(a => labelled[a]) >= flagged.Length * 0.8, $"{flagged.Count(a => !labelled[a])} of {flagged.Length} flagged accounts are benign");
         Directory.Delete(dir, recursive: true);
     }
+
+    [Fact]
+    public async Task Without_a_cluster_a_command_fails_fast_with_a_clear_error()
+    {
+        var started = DateTime.UtcNow;
+        var run = await Programs.Cli(TimeSpan.FromSeconds(60), ["decide", "--account", "a", "--Risk:GatewayPort", Programs.FreePort().ToString()]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("cannot reach the Risk cluster", run.Stderr);
+        Assert.Equal("", run.Stdout);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(45));
+    }
+
+    [Fact]
+    public async Task Replay_reports_refused_lines_with_their_numbers_and_applies_the_rest()
+    {
+        var dir = Directory.CreateTempSubdirectory("risk-cli-bad-").FullName;
+        var events = Path.Combine(dir, "events.jsonl");
+        await File.WriteAllLinesAsync(events,
+        [
+            """{"ts":"2026-03-02T10:00:00Z","account":"good-1","ip":"198.51.100.1"}""",
+            """{"ts":"2026-03-02T10:00:01Z","account":"bad-ip","ip":"300.1.1.1"}""",
+            "not json at all",
+            """{"ts":"2126-03-02T10:00:00Z","account":"future","ip":"198.51.100.1"}""",
+            """{"ts":"2026-03-02T10:00:02Z","account":"good-2","ip":"::1","asn":"AS64500"}""",
+            """{"ts":"2026-03-02T10:00:03Z","account":"good-2","ip":"::1"}""",
+        ]);
+        var run = await Programs.Cli(["replay", "--embedded", "--json", "--events", events]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var summary = JsonDocument.Parse(run.Stdout.Trim()).RootElement;
+        Assert.Equal(6, summary.GetProperty("events").GetInt64());
+        Assert.Equal(2, summary.GetProperty("accepted").GetInt64());
+        Assert.Equal(4, summary.GetProperty("rejected").GetInt64());
+        Assert.Contains("line 2: ip:", run.Stderr);
+        Assert.Contains("line 3: json:", run.Stderr);
+        Assert.Contains("line 4: ts:", run.Stderr);
+        Assert.Contains("line 5: asn:", run.Stderr);
+        Directory.Delete(dir, recursive: true);
+    }
 }
