@@ -8,5 +8,7 @@ var root = new RootCommand("risk: replay traffic into the Risk cluster, ask for 
     OverrideCommand.Create(),
     PolicyCommand.Create(),
     SimulateCommand.Create(),
+    EvaluateCommand.Create(),
+    ExplainCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -36,7 +36,7 @@ public static class ReplayCommand
     }
 
     /// <summary>A progress bar on a terminal; nothing extra when output is redirected, so scripts read clean lines.</summary>
-    private static async Task<ReplaySummary> WithProgress(Func<IProgress<ReplayProgress>?, Task<ReplaySummary>> replay)
+    internal static async Task<ReplaySummary> WithProgress(Func<IProgress<ReplayProgress>?, Task<ReplaySummary>> replay)
     {
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive) return await replay(null);
         ReplaySummary? summary = null;

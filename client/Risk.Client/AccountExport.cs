@@ -9,13 +9,25 @@ namespace Risk.Client;
 /// </summary>
 public static class AccountExport
 {
-    public static async Task<IReadOnlyList<AccountVerdict>> Write(RiskClient client, IReadOnlyList<string> accounts, string path, CancellationToken cancellationToken = default)
+    /// <summary>Asks every account for its verdict, 64 at a time, keeping the order given.</summary>
+    public static async Task<IReadOnlyList<AccountVerdict>> Fetch(RiskClient client, IReadOnlyList<string> accounts, CancellationToken cancellationToken = default)
     {
         var verdicts = new AccountVerdict[accounts.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, accounts.Count),
             new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
             async (i, _) => verdicts[i] = await client.Verdict(accounts[i]));
+        return verdicts;
+    }
 
+    public static async Task<IReadOnlyList<AccountVerdict>> Write(RiskClient client, IReadOnlyList<string> accounts, string path, CancellationToken cancellationToken = default)
+    {
+        var verdicts = await Fetch(client, accounts, cancellationToken);
+        await Write(verdicts, path, cancellationToken);
+        return verdicts;
+    }
+
+    public static async Task Write(IReadOnlyList<AccountVerdict> verdicts, string path, CancellationToken cancellationToken = default)
+    {
         await using var stream = File.Create(path);
         await using var json = new Utf8JsonWriter(stream);
         foreach (var v in verdicts)
@@ -25,7 +37,6 @@ public static class AccountExport
             stream.WriteByte((byte)'\n');
             json.Reset(stream);
         }
-        return verdicts;
     }
 
     private static void WriteLine(Utf8JsonWriter json, AccountVerdict v)

@@ -15,6 +15,8 @@ public sealed class RiskClient(IGrainFactory grains)
 
     public Task<AccountVerdict> Verdict(string account) => grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetVerdict();
 
+    public Task<AccountExplanation> Explain(string account) => grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).Explain();
+
     public Task<RiskPolicy> GetPolicy() => Policy.Get();
 
     public Task<RiskPolicy> SetPolicy(string key, double value, string actor) => Policy.Set(key, value, actor);

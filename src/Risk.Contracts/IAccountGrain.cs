@@ -14,6 +14,9 @@ public interface IAccountGrain : IOverridable
     [Alias("GetVerdict"), ReadOnly, AlwaysInterleave]
     Task<AccountVerdict> GetVerdict();
 
+    [Alias("Explain"), ReadOnly, AlwaysInterleave]
+    Task<AccountExplanation> Explain();
+
     /// <summary>A cluster pushes its risk back when it changed materially.</summary>
     [Alias("ClusterChanged"), OneWay]
     Task ClusterChanged(ClusterRisk risk);

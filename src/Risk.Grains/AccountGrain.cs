@@ -55,6 +55,13 @@ public sealed class AccountGrain(
             Profile.Events == 0 ? null : Profile.LastSeen);
     }
 
+    public async Task<AccountExplanation> Explain()
+    {
+        var policy = await policies.Get();
+        return new AccountExplanation(await GetVerdict(), Profile.Measure(), Profile.Assess(policy).ToRisk(State.Override, Profile.Events),
+            State.Cluster, State.Ip, State.Proxy);
+    }
+
     public async Task SetOverride(OverrideAction action)
     {
         State.Account ??= GrainKeys.Decode(this.GetPrimaryKeyString());

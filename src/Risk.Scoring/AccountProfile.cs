@@ -73,46 +73,64 @@ public sealed class AccountProfile
     public bool IsNewAt(DateTime ts, PolicyView policy) =>
         Created is { } c && ts - c < TimeSpan.FromDays(policy["account.new_days"]);
 
+    /// <summary>What the account's state says as of its latest event, in plain units; the input of <see cref="Assess"/>.</summary>
+    public AccountSignals Measure()
+    {
+        var at = LastSeen;
+        var prompts = Prompts.ValueAt(at, DayHalfLife);
+        double Share(DecayedCounter c) => prompts <= 0 ? 0 : c.ValueAt(at, DayHalfLife) / prompts;
+        var inTokens = InTokens.ValueAt(at, DayHalfLife);
+        var outTokens = OutTokens.ValueAt(at, DayHalfLife);
+        return new AccountSignals(
+            Events,
+            Prompts: prompts,
+            CotShare: Share(Cot),
+            RubricShare: Share(Rubric),
+            AgenticShare: Share(Agentic),
+            SensitiveShare: Share(Sensitive),
+            TemplateReuseShare: Share(NearDuplicates),
+            // A decayed count with half-life h settles at rate · h / ln 2.
+            RequestsPerDay: RequestsDay.ValueAt(at, DayHalfLife) * Math.Log(2),
+            Gaps: Clock.GapWeight,
+            GapSpread: Clock.GapSpread(),
+            ActiveHours: Clock.ActiveHours(),
+            DistinctIps: Ips.Estimate(),
+            DistinctAsns: Asns.Estimate(),
+            Tokens: inTokens + outTokens,
+            OutputToInput: outTokens / Math.Max(1, inTokens),
+            AgeDays: Created is { } c ? (at - c).TotalDays : null,
+            Tier);
+    }
+
     /// <summary>The account's own risk as of its latest event, before cluster and network context.</summary>
     public Assessment Assess(PolicyView policy)
     {
         var a = new Assessment();
         if (Events == 0) return a;
-        var at = LastSeen;
-        var prompts = Prompts.ValueAt(at, DayHalfLife);
+        var m = Measure();
         // Shares of a handful of prompts say little; confidence grows with the prompts seen.
-        var confidence = Assessment.Ramp(prompts, 0, policy["account.min_requests"]);
+        var confidence = Assessment.Ramp(m.Prompts, 0, policy["account.min_requests"]);
         var scrutiny = Tier is AccountTier.Edu or AccountTier.Research or AccountTier.Startup ? policy["tier.scrutiny_multiplier"] : 1;
-
-        double Share(DecayedCounter c) => prompts <= 0 ? 0 : c.ValueAt(at, DayHalfLife) / prompts;
         void Content(string code, double share, double from, double to) =>
             a.Add(code, policy.Weight(code) * scrutiny, Assessment.Ramp(share, from, to) * confidence);
 
-        Content(ReasonCodes.CotElicitation, Share(Cot), 0.3, 0.8);
-        Content(ReasonCodes.RubricGrading, Share(Rubric), 0.2, 0.6);
-        Content(ReasonCodes.AgenticExtraction, Share(Agentic), 0.5, 0.95);
-        Content(ReasonCodes.SensitiveRewrite, Share(Sensitive), 0.1, 0.4);
-        Content(ReasonCodes.TemplateReuse, Share(NearDuplicates), 0.3, 0.8);
+        Content(ReasonCodes.CotElicitation, m.CotShare, 0.3, 0.8);
+        Content(ReasonCodes.RubricGrading, m.RubricShare, 0.2, 0.6);
+        Content(ReasonCodes.AgenticExtraction, m.AgenticShare, 0.5, 0.95);
+        Content(ReasonCodes.SensitiveRewrite, m.SensitiveShare, 0.1, 0.4);
+        Content(ReasonCodes.TemplateReuse, m.TemplateReuseShare, 0.3, 0.8);
 
-        // A decayed count with half-life h settles at rate · h / ln 2.
-        var perDay = RequestsDay.ValueAt(at, DayHalfLife) * Math.Log(2);
         var highVolume = policy["account.high_volume_per_day"];
-        a.Add(ReasonCodes.HighVolume, policy.Weight(ReasonCodes.HighVolume), Assessment.Ramp(perDay, highVolume, 3 * highVolume));
-
-        if (Clock.GapWeight >= 10)
-            a.Add(ReasonCodes.MachineTiming, policy.Weight(ReasonCodes.MachineTiming), Assessment.Ramp(-Clock.GapSpread(), -0.7, -0.2));
-        if (Events >= 48)
-            a.Add(ReasonCodes.RoundTheClock, policy.Weight(ReasonCodes.RoundTheClock), Assessment.Ramp(Clock.ActiveHours(), 16, 22));
-
+        a.Add(ReasonCodes.HighVolume, policy.Weight(ReasonCodes.HighVolume), Assessment.Ramp(m.RequestsPerDay, highVolume, 3 * highVolume));
+        if (m.Gaps >= 10)
+            a.Add(ReasonCodes.MachineTiming, policy.Weight(ReasonCodes.MachineTiming), Assessment.Ramp(-m.GapSpread, -0.7, -0.2));
+        if (m.Events >= 48)
+            a.Add(ReasonCodes.RoundTheClock, policy.Weight(ReasonCodes.RoundTheClock), Assessment.Ramp(m.ActiveHours, 16, 22));
         var manyIps = policy["account.many_ips"];
-        a.Add(ReasonCodes.ManyIps, policy.Weight(ReasonCodes.ManyIps), Assessment.Ramp(Ips.Estimate(), manyIps, 3 * manyIps));
-
-        var inTokens = InTokens.ValueAt(at, DayHalfLife);
-        var outTokens = OutTokens.ValueAt(at, DayHalfLife);
-        if (inTokens + outTokens > 2000)
-            a.Add(ReasonCodes.OutputHeavy, policy.Weight(ReasonCodes.OutputHeavy), Assessment.Ramp(outTokens / Math.Max(1, inTokens), 4, 12));
-
-        if (IsNewAt(at, policy)) a.Add(ReasonCodes.NewAccount, policy.Weight(ReasonCodes.NewAccount), 1);
+        a.Add(ReasonCodes.ManyIps, policy.Weight(ReasonCodes.ManyIps), Assessment.Ramp(m.DistinctIps, manyIps, 3 * manyIps));
+        if (m.Tokens > 2000)
+            a.Add(ReasonCodes.OutputHeavy, policy.Weight(ReasonCodes.OutputHeavy), Assessment.Ramp(m.OutputToInput, 4, 12));
+        if (IsNewAt(LastSeen, policy)) a.Add(ReasonCodes.NewAccount, policy.Weight(ReasonCodes.NewAccount), 1);
         return a;
     }
 }

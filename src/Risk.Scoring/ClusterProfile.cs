@@ -36,7 +36,9 @@ public sealed class ClusterProfile
         var reports = Reports.ValueAt(LastSeen, HalfLife);
         var meanScore = reports <= 0 ? 0 : ScoreSum.ValueAt(LastSeen, HalfLife) / reports;
         var strength = Math.Max(Assessment.Ramp(flaggedShare, 0.2, 0.6), Assessment.Ramp(meanScore, 35, 60));
-        a.Add(ReasonCodes.ClusterRisk, policy.Weight(ReasonCodes.ClusterRisk), strength);
+        // Coordination at scale is the signal: risk grows from min_members to full strength at full_members.
+        var scale = Assessment.Ramp(members, policy["cluster.min_members"] - 1, policy["cluster.full_members"]);
+        a.Add(ReasonCodes.ClusterRisk, policy.Weight(ReasonCodes.ClusterRisk), strength * scale);
         return a;
     }
 }

@@ -38,7 +38,8 @@ public static class PolicyCatalog
         new("account.high_volume_per_day", 400, 1, 1e7, "requests per day that count as high volume"),
         new("account.many_ips", 8, 1, 1e6, "distinct IPs that count as many"),
         new("network.fanout_accounts", 40, 2, 1e7, "distinct accounts at which an IP or proxy counts as crowded"),
-        new("cluster.min_members", 3, 2, 1e6, "members before a cluster's risk flows back"),
+        new("cluster.min_members", 6, 2, 1e6, "members before a cluster's risk flows back; a family or a small team sharing a card is not a ring"),
+        new("cluster.full_members", 12, 2, 1e6, "members at which a cluster's risk flows back at full strength"),
         new("push.min_score_change", 5, 0, 100, "score change that counts as material for pushes"),
     ];
 

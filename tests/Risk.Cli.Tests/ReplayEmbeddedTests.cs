@@ -76,4 +76,23 @@ public class ReplayEmbeddedTests
         Assert.Contains("line 5: asn:", run.Stderr);
         Directory.Delete(dir, recursive: true);
     }
+
+    [Fact]
+    public async Task Explain_shows_an_accounts_signals_and_what_each_contributed()
+    {
+        var dir = Directory.CreateTempSubdirectory("risk-cli-explain-").FullName;
+        var events = Path.Combine(dir, "events.jsonl");
+        await File.WriteAllLinesAsync(events, Enumerable.Range(0, 60).Select(i =>
+            $$"""{"ts":"2026-03-02T10:{{i:00}}:00Z","account":"explain-me","ip":"203.0.113.9","payment":"pm-x","prompt":"Think step by step and show your reasoning for puzzle {{i % 3}}","inTokens":40,"outTokens":900}"""));
+        var run = await Programs.Cli(["explain", "explain-me", "--embedded", "--events", events, "--json"]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var x = JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.Equal("explain-me", x.GetProperty("verdict").GetProperty("account").GetString());
+        Assert.Equal(60, x.GetProperty("signals").GetProperty("events").GetInt64());
+        Assert.True(x.GetProperty("signals").GetProperty("cotShare").GetDouble() > 0.9);
+        var own = x.GetProperty("own").GetProperty("reasons").EnumerateArray().ToDictionary(r => r.GetProperty("code").GetString()!, r => r.GetProperty("points").GetDouble());
+        Assert.True(own["cot_elicitation"] > 0);
+        Assert.StartsWith("pay-", x.GetProperty("cluster").GetProperty("clusterId").GetString());
+        Directory.Delete(dir, recursive: true);
+    }
 }

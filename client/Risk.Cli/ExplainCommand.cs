@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Risk.Client;
+using Risk.Contracts;
+using Spectre.Console;
+
+namespace Risk.Cli;
+
+public static class ExplainCommand
+{
+    public static Command Create()
+    {
+        var account = new Argument<string>("ACCOUNT") { Description = "The account id" };
+        var events = new Option<FileInfo?>("--events") { Description = "With --embedded: replay this file first, then explain" };
+        var json = new Option<bool>("--json") { Description = "Print the explanation as one JSON object" };
+        var command = new Command("explain", "Show an account's signals, its cluster, and what each contributed to its decision")
+        {
+            account, events, json, Verb.Embedded,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, ct) => Verb.WithClient(parse, ct, async client =>
+        {
+            if (parse.GetValue(events) is { } file)
+            {
+                if (!parse.GetValue(Verb.Embedded)) throw new ArgumentException("--events replays into an embedded cluster: add --embedded");
+                await new Replayer(client).Replay(file.FullName, cancellationToken: ct);
+            }
+            var explanation = await client.Explain(parse.GetValue(account)!);
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(explanation, Wire.Json));
+            else Print(explanation);
+            return Verb.Ok;
+        }));
+        return command;
+    }
+
+    private static void Print(AccountExplanation x)
+    {
+        var v = x.Verdict;
+        var root = new Tree(Markup.Escape($"{v.Account}: {Wire.Action(v.Decision.Action)}, score {v.Decision.Score}, policy v{v.Decision.PolicyVersion}" +
+            (v.FirstFlaggedAt is { } at ? $", first flagged {Wire.Time(at)}" : "")));
+        var s = x.Signals;
+        var signals = root.AddNode("signals");
+        foreach (var (name, value) in new (string, string)[]
+        {
+            ("events", s.Events.ToString(CultureInfo.InvariantCulture)),
+            ("requests per day", F(s.RequestsPerDay)),
+            ("chain-of-thought share", P(s.CotShare)), ("rubric share", P(s.RubricShare)),
+            ("agentic or coding share", P(s.AgenticShare)), ("sensitive-rewrite share", P(s.SensitiveShare)),
+            ("near-duplicate template share", P(s.TemplateReuseShare)),
+            ("log-gap spread", F(s.GapSpread)), ("active hours of 24", s.ActiveHours.ToString(CultureInfo.InvariantCulture)),
+            ("distinct IPs", F(s.DistinctIps)), ("distinct ASNs", F(s.DistinctAsns)),
+            ("output / input tokens", F(s.OutputToInput)),
+            ("account age (days)", s.AgeDays is { } age ? F(age) : "unknown"), ("tier", s.Tier.ToString().ToLowerInvariant()),
+        })
+            signals.AddNode(Markup.Escape($"{name}: {value}"));
+        AddRisk(root, "own signals", x.Own);
+        if (x.Cluster is { } c) AddRisk(root, $"cluster {c.ClusterId} ({c.Members} members, {c.FlaggedMembers} flagged by their own signals)", c.Risk);
+        else root.AddNode("no cluster");
+        if (x.Ip is { } ip) AddRisk(root, "latest IP", ip);
+        if (x.Proxy is { } proxy) AddRisk(root, "latest proxy", proxy);
+        root.AddNode(Markup.Escape("decision reasons: " + string.Join(", ", v.Decision.Reasons)));
+        AnsiConsole.Write(root);
+    }
+
+    private static void AddRisk(Tree root, string label, EntityRisk risk)
+    {
+        var node = root.AddNode(Markup.Escape($"{label}: score {F(risk.Score)}" + (risk.Override == OverrideAction.None ? "" : $", override {risk.Override.ToString().ToLowerInvariant()}")));
+        foreach (var r in risk.Reasons) node.AddNode(Markup.Escape($"{r.Code}: +{F(r.Points)} points"));
+    }
+
+    private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+    private static string P(double share) => share.ToString("P0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,85 @@
+using System.Text;
+using System.Text.Json;
+using Risk.Client.Simulation;
+using Risk.Contracts;
+
+namespace Risk.Client.Evaluation;
+
+/// <summary>Scores account verdicts against a simulator's labels.</summary>
+public static class Evaluator
+{
+    /// <param name="requestsToFlag">Per flagged account, the requests it sent up to and including its first flag.</param>
+    public static Evaluation Score(IReadOnlyList<AccountVerdict> verdicts, Labels labels, IReadOnlyDictionary<string, int> requestsToFlag)
+    {
+        var byAccount = verdicts.ToDictionary(v => v.Account, StringComparer.Ordinal);
+        bool IsFlagged(string account) => byAccount.TryGetValue(account, out var v) && v.Decision.IsFlagged;
+
+        var cohorts = labels.Accounts
+            .GroupBy(a => a.Value.Cohort)
+            .Select(g =>
+            {
+                var accounts = g.Select(a => a.Key).ToArray();
+                var flagged = accounts.Where(IsFlagged).ToArray();
+                return new CohortResult(g.Key, g.First().Value.Malicious, accounts.Length, flagged.Length,
+                    Ratio(flagged.Length, accounts.Length), Median(flagged.Select(a => requestsToFlag.GetValueOrDefault(a))));
+            })
+            .OrderByDescending(c => c.Malicious).ThenBy(c => c.Cohort, StringComparer.Ordinal)
+            .ToArray();
+
+        var flaggedAll = labels.Accounts.Keys.Where(IsFlagged).ToArray();
+        var benign = labels.Accounts.Where(a => !a.Value.Malicious).Select(a => a.Key).ToArray();
+        var replacements = labels.Accounts.Where(a => a.Value.Replacement).Select(a => a.Key).ToArray();
+        var replacementsFlagged = replacements.Where(IsFlagged).ToArray();
+
+        return new Evaluation(
+            cohorts,
+            labels.Accounts.Count,
+            flaggedAll.Length,
+            Ratio(flaggedAll.Count(a => labels.Accounts[a].Malicious), flaggedAll.Length),
+            Ratio(benign.Count(IsFlagged), benign.Length),
+            replacements.Length,
+            replacementsFlagged.Length,
+            Median(replacementsFlagged.Select(a => requestsToFlag.GetValueOrDefault(a))),
+            labels.Clusters.Select(c => MainCluster(c.Key, c.Value, byAccount)).ToArray());
+    }
+
+    /// <summary>
+    /// Counts, per flagged account, its events up to and including its first-flagged time: a second pass over
+    /// the events file, so replay itself keeps no per-event list.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, int>> RequestsToFlag(string eventsPath, IReadOnlyList<AccountVerdict> verdicts, CancellationToken cancellationToken = default)
+    {
+        var flaggedAt = verdicts.Where(v => v.FirstFlaggedAt is not null).ToDictionary(v => v.Account, v => v.FirstFlaggedAt!.Value, StringComparer.Ordinal);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var line in File.ReadLinesAsync(eventsPath, cancellationToken))
+        {
+            var parsed = EventReader.ParseHeader(Encoding.UTF8.GetBytes(line));
+            if (parsed is not { } e || !flaggedAt.TryGetValue(e.Account, out var at) || e.Ts > at) continue;
+            counts[e.Account] = counts.GetValueOrDefault(e.Account) + 1;
+        }
+        return counts;
+    }
+
+    private static CampaignCluster MainCluster(string campaign, IReadOnlyList<string> members, IReadOnlyDictionary<string, AccountVerdict> byAccount)
+    {
+        var main = members
+            .Select(m => byAccount.GetValueOrDefault(m)?.Cluster)
+            .Where(c => c is not null)
+            .GroupBy(c => c)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .FirstOrDefault();
+        if (main is null) return new CampaignCluster(campaign, null, 0, 0, members.Count, 0, 0);
+        var inCluster = byAccount.Values.Count(v => v.Cluster == main.Key);
+        return new CampaignCluster(campaign, main.Key, inCluster, main.Count(), members.Count,
+            Ratio(main.Count(), inCluster), Ratio(main.Count(), members.Count));
+    }
+
+    private static double Ratio(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
+
+    private static double? Median(IEnumerable<int> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0) return null;
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2.0;
+    }
+}
