@@ -78,7 +78,7 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
     public async Task A_cluster_passes_its_risk_to_a_new_member_on_its_first_requests()
     {
         const string card = "card-shared-ring";
-        for (var member = 0; member < 6; member++)
+        for (var member = 0; member < 12; member++)
             await Ingest.Ingest(Enumerable.Range(0, 120).Select(i => Traffic.Extraction($"ring-{member}", i, payment: card)).ToArray());
 
         // A replacement account: one ordinary-looking request on the ring's card.
@@ -89,7 +89,22 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
         Assert.Contains(ReasonCodes.ClusterRisk, verdict.Decision.Reasons);
         Assert.True(verdict.Decision.IsFlagged, $"replacement got {verdict.Decision.Action} {verdict.Decision.Score}");
         var cluster = await fixture.Grains.GetGrain<IClusterGrain>(verdict.Cluster!).GetRisk();
-        Assert.Equal(7, cluster.Members);
+        Assert.Equal(13, cluster.Members);
+    }
+
+    [Fact]
+    public async Task A_small_team_sharing_a_card_passes_no_risk_to_a_new_member()
+    {
+        const string card = "card-small-lab";
+        for (var member = 0; member < 4; member++)
+            await Ingest.Ingest(Enumerable.Range(0, 120).Select(i => Traffic.Extraction($"lab-{member}", i, payment: card)).ToArray());
+
+        await Ingest.Ingest([Traffic.Ordinary("lab-newcomer", 1) with { Payment = card, Ts = Traffic.T0.AddHours(1) }]);
+
+        var verdict = await Verdict("lab-newcomer");
+        Assert.NotNull(verdict.Cluster);
+        Assert.DoesNotContain(ReasonCodes.ClusterRisk, verdict.Decision.Reasons);
+        Assert.Equal(DecisionAction.Allow, verdict.Decision.Action);
     }
 
     [Fact]
