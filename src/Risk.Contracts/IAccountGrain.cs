@@ -5,7 +5,7 @@ namespace Risk.Contracts;
 public interface IAccountGrain : IOverridable
 {
     [Alias("Observe")]
-    Task Observe(AccountBatch batch);
+    Task<AccountStatus> Observe(AccountBatch batch);
 
     /// <summary>The account's own risk plus what its cluster passes on, with its override.</summary>
     [Alias("GetRisk"), ReadOnly, AlwaysInterleave]

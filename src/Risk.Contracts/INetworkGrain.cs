@@ -10,6 +10,10 @@ public interface INetworkGrain : IOverridable
 
     [Alias("GetRisk"), ReadOnly, AlwaysInterleave]
     Task<EntityRisk> GetRisk();
+
+    /// <summary>The statuses of the accounts this entity carried in a batch. One-way: ingest does not wait for it.</summary>
+    [Alias("NoteMembers"), OneWay]
+    Task NoteMembers(IReadOnlyList<MemberStatus> members);
 }
 
 /// <summary>Keyed by <see cref="GrainKeys.Ip"/>: canonical address text, escaped.</summary>

@@ -18,6 +18,10 @@ public static class ReasonCodes
     public const string ProxyFanout = "proxy_fanout";
     public const string NewAccountShare = "new_account_share";
     public const string ClusterRisk = "cluster_risk";
+    public const string TemplateOverlap = "template_overlap";
+    public const string Synchrony = "synchrony";
+    public const string FingerprintMonoculture = "fingerprint_monoculture";
+    public const string FlaggedMembers = "flagged_members";
     public const string OverrideBlock = "override_block";
     public const string OverrideAllow = "override_allow";
 }

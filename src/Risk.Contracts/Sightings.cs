@@ -1,11 +1,32 @@
 namespace Risk.Contracts;
 
 /// <summary>One request as an IP or proxy grain needs it: no strings, only what its sketches take.</summary>
+/// <param name="Template">The prompt's SimHash, or 0 without a prompt.</param>
+/// <param name="Fingerprint">A hash of the client's TLS fingerprint, or 0 without one.</param>
 [GenerateSerializer, Immutable, Alias("risk.network-sighting.v1")]
 public readonly record struct NetworkSighting(
     [property: Id(0)] DateTime Ts,
     [property: Id(1)] ulong AccountHash,
-    [property: Id(2)] bool NewAccount);
+    [property: Id(2)] bool NewAccount,
+    [property: Id(3)] ulong Template = 0,
+    [property: Id(4)] ulong Fingerprint = 0);
+
+/// <summary>
+/// After a batch, what ingest tells each IP and proxy about the accounts it carried: whether their own signals
+/// flag them, and their cluster. This is how a network entity knows the share of its members already flagged.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("risk.member-status.v1")]
+public readonly record struct MemberStatus(
+    [property: Id(0)] ulong AccountHash,
+    [property: Id(1)] int Requests,
+    [property: Id(2)] bool Flagged,
+    [property: Id(3)] string? Cluster);
+
+/// <summary>What an account grain answers to a batch: its own flag and its cluster, for the network grains.</summary>
+[GenerateSerializer, Immutable, Alias("risk.account-status.v1")]
+public sealed record AccountStatus(
+    [property: Id(0)] bool OwnFlagged,
+    [property: Id(1)] string? Cluster);
 
 /// <summary>An account's report to its cluster, sent only when its own score or flag changed materially.</summary>
 /// <param name="OwnScore">The account's score from its own signals, without anything inherited from the cluster.</param>

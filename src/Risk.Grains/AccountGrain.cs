@@ -25,9 +25,9 @@ public sealed class AccountGrain(
 {
     private AccountProfile Profile => State.Profile;
 
-    public async Task Observe(AccountBatch batch)
+    public async Task<AccountStatus> Observe(AccountBatch batch)
     {
-        if (batch.Events.Count == 0) return;
+        if (batch.Events.Count == 0) return new AccountStatus(State.ReportedFlagged, State.Cluster?.ClusterId);
         var policy = await policies.Get();
         State.Account ??= batch.Events[0].Account;
         State.Ip = batch.Ip;
@@ -39,7 +39,10 @@ public sealed class AccountGrain(
         }
         await ReportToCluster(policy);
         MarkDirty();
+        return new AccountStatus(OwnFlagged(policy), State.Cluster?.ClusterId);
     }
+
+    private bool OwnFlagged(PolicyView policy) => DecisionRules.ActionFor(policy, Profile.Assess(policy).Score) >= DecisionAction.Challenge;
 
     public async Task<EntityRisk> GetRisk() => Risk(await policies.Get());
 
@@ -100,7 +103,7 @@ public sealed class AccountGrain(
         if (Profile.Payment is not { } payment) return;
         var clusterId = ClusterKeys.ForPayment(payment);
         var own = Profile.Assess(policy).Score;
-        var flagged = DecisionRules.ActionFor(policy, own) >= DecisionAction.Challenge;
+        var flagged = OwnFlagged(policy);
         var joined = State.Cluster?.ClusterId == clusterId && State.ReportedToCluster;
         var material = !joined
             || Math.Abs(own - State.ReportedOwnScore) >= policy["push.min_score_change"]

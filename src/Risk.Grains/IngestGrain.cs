@@ -32,7 +32,8 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
             }
             e = e! with { Ip = GrainKeys.NormalizeIp(e.Ip)! };
             var isNew = e.AccountCreated is { } created && e.Ts - created < TimeSpan.FromDays(policy["account.new_days"]);
-            var sighting = new NetworkSighting(e.Ts, StableHash64.Of("account", e.Account), isNew);
+            var sighting = new NetworkSighting(e.Ts, StableHash64.Of("account", e.Account), isNew,
+                e.Prompt?.SimHash ?? 0, e.Ja4 is null ? 0 : StableHash64.Of("ja4", e.Ja4));
             Group(accounts, GrainKeys.Account(e.Account), (i, e));
             Group(ips, GrainKeys.Ip(e.Ip), sighting);
             if (e.Proxy is { } proxy) Group(proxies, GrainKeys.Proxy(proxy), sighting);
@@ -51,16 +52,25 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
                 last.Proxy is null ? null : proxyRisk.GetValueOrDefault(GrainKeys.Proxy(last.Proxy)));
             try
             {
-                await GrainFactory.GetGrain<IAccountGrain>(pair.Key).Observe(context);
-                return [];
+                var status = await GrainFactory.GetGrain<IAccountGrain>(pair.Key).Observe(context);
+                return (Status: status, Failed: Array.Empty<Rejection>());
             }
             catch (Exception ex)
             {
                 LogAccountFailed(ex, pair.Key);
-                return events.Select(x => new Rejection(x.Index, $"not applied: {ex.GetType().Name}")).ToArray();
+                return (Status: (AccountStatus?)null, Failed: events.Select(x => new Rejection(x.Index, $"not applied: {ex.GetType().Name}")).ToArray());
             }
-        });
-        foreach (var failed in await Task.WhenAll(applied)) rejections.AddRange(failed);
+        }).ToArray();
+        var results = await Task.WhenAll(applied);
+        var statuses = new Dictionary<string, AccountStatus>(accounts.Count);
+        var keys = accounts.Keys.ToArray();
+        for (var i = 0; i < results.Length; i++)
+        {
+            rejections.AddRange(results[i].Failed);
+            if (results[i].Status is { } status) statuses[keys[i]] = status;
+        }
+        TellMembers<IIpGrain>(accounts, statuses, e => GrainKeys.Ip(e.Ip));
+        TellMembers<IProxyGrain>(accounts, statuses, e => e.Proxy is null ? null : GrainKeys.Proxy(e.Proxy));
 
         foreach (var r in rejections) RiskMetrics.EventsRejected.Add(1, new TagList { { "field", r.Reason.Split(':')[0] } });
         var accepted = batch.Count - rejections.Count;
@@ -86,6 +96,22 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
         });
         var results = await Task.WhenAll(calls);
         return results.Where(r => r.Risk is not null).ToDictionary(r => r.Key, r => r.Risk!);
+    }
+
+    /// <summary>Tells each IP or proxy how the accounts it carried in this batch stand now. One-way.</summary>
+    private void TellMembers<TGrain>(Dictionary<string, List<(int Index, RiskEvent Event)>> accounts, Dictionary<string, AccountStatus> statuses, Func<RiskEvent, string?> keyOf)
+        where TGrain : INetworkGrain
+    {
+        var members = new Dictionary<string, List<MemberStatus>>();
+        foreach (var (accountKey, events) in accounts)
+        {
+            if (!statuses.TryGetValue(accountKey, out var status)) continue;
+            var hash = StableHash64.Of("account", events[0].Event.Account);
+            foreach (var group in events.GroupBy(x => keyOf(x.Event)))
+                if (group.Key is { } networkKey)
+                    Group(members, networkKey, new MemberStatus(hash, group.Count(), status.OwnFlagged, status.Cluster));
+        }
+        foreach (var (key, list) in members) _ = GrainFactory.GetGrain<TGrain>(key).NoteMembers(list);
     }
 
     private static void Group<T>(Dictionary<string, List<T>> groups, string key, T item)

@@ -29,6 +29,13 @@ public abstract class NetworkGrain(
 
     public async Task<EntityRisk> GetRisk() => Risk(await policies.Get());
 
+    public Task NoteMembers(IReadOnlyList<MemberStatus> members)
+    {
+        foreach (var m in members) State.Profile.Observe(m, State.Profile.LastSeen);
+        MarkDirty();
+        return Task.CompletedTask;
+    }
+
     public async Task SetOverride(OverrideAction action)
     {
         State.Override = action;

@@ -110,7 +110,9 @@ public sealed class AccountProfile
         var m = Measure();
         // Shares of a handful of prompts say little; confidence grows with the prompts seen.
         var confidence = Assessment.Ramp(m.Prompts, 0, policy["account.min_requests"]);
-        var scrutiny = Tier is AccountTier.Edu or AccountTier.Research or AccountTier.Startup ? policy["tier.scrutiny_multiplier"] : 1;
+        // The discounted tiers are where fraudulent sign-ups go; an established lab or school has earned its standing.
+        var young = m.AgeDays is not { } age || age < policy["tier.scrutiny_days"];
+        var scrutiny = young && Tier is AccountTier.Edu or AccountTier.Research or AccountTier.Startup ? policy["tier.scrutiny_multiplier"] : 1;
         void Content(string code, double share, double from, double to) =>
             a.Add(code, policy.Weight(code) * scrutiny, Assessment.Ramp(share, from, to) * confidence);
 

@@ -23,14 +23,17 @@ public static class DecisionRules
         if (@override == OverrideAction.Block) return new(DecisionAction.Block, 100, [ReasonCodes.OverrideBlock], policy.Version);
         if (@override == OverrideAction.Allow) return new(DecisionAction.Allow, 0, [ReasonCodes.OverrideAllow], policy.Version);
 
-        var reasons = account.Reasons.Concat(ip?.Reasons ?? []).Concat(proxy?.Reasons ?? [])
-            .GroupBy(r => r.Code)
-            .Select(g => new ReasonScore(g.Key, g.Max(r => r.Points)))
-            .OrderByDescending(r => r.Points)
-            .ToArray();
-        var score = (int)Math.Round(Assessment.Combine(reasons.Select(r => r.Points)));
-        return new(ActionFor(policy, score), score, reasons.Select(r => r.Code).ToArray(), policy.Version);
+        // Network context is capped: an IP or proxy can push an account with signals of its own over a
+        // threshold, but sharing alone stays below the throttle threshold.
+        var network = MaxPerCode((ip?.Reasons ?? []).Concat(proxy?.Reasons ?? []));
+        var context = Math.Min(Assessment.Combine(network.Select(r => r.Points)), policy["network.max_points"]);
+        var score = (int)Math.Round(Assessment.Combine(account.Reasons.Select(r => r.Points).Append(context)));
+        var reasons = MaxPerCode(account.Reasons.Concat(network)).OrderByDescending(r => r.Points).Select(r => r.Code).ToArray();
+        return new(ActionFor(policy, score), score, reasons, policy.Version);
     }
+
+    private static IEnumerable<ReasonScore> MaxPerCode(IEnumerable<ReasonScore> reasons) =>
+        reasons.GroupBy(r => r.Code).Select(g => new ReasonScore(g.Key, g.Max(r => r.Points)));
 
     public static DecisionAction ActionFor(PolicyView policy, double score) =>
         score >= policy["threshold.block"] ? DecisionAction.Block

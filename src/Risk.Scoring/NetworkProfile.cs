@@ -3,26 +3,69 @@ using Risk.Contracts;
 namespace Risk.Scoring;
 
 /// <summary>
-/// What an IP address or a proxy knows about the accounts behind it. Sharing is context, not guilt:
-/// a crowded IP alone stays below the throttle threshold, and only adds to accounts that carry their own signals.
+/// What an IP address or a proxy knows about the accounts behind it: how many, how new, how alike their
+/// prompts and clients are, how synchronised they are, and how many are flagged by their own signals.
+/// Fixed size whatever the traffic. Sharing is context, not guilt: <see cref="DecisionRules"/> caps what
+/// network context can add, so a crowd alone never reaches the throttle threshold.
 /// </summary>
 public sealed class NetworkProfile
 {
     public static readonly TimeSpan HalfLife = TimeSpan.FromHours(24);
+    public static readonly TimeSpan SyncWindow = TimeSpan.FromSeconds(2);
+    public const int RecentTemplates = 32;
+    public const int SyncAccounts = 8;
 
     public long Events { get; set; }
     public DateTime LastSeen { get; set; }
     public HyperLogLog Accounts { get; set; } = new(10);
+    public HyperLogLog Fingerprints { get; set; } = new(6);
     public DecayedCounter Requests { get; set; } = new();
     public DecayedCounter NewAccountRequests { get; set; } = new();
+    public DecayedCounter TemplateRequests { get; set; } = new();
+    public DecayedCounter CrossAccountTemplates { get; set; } = new();
+    public DecayedCounter SynchronousRequests { get; set; } = new();
+    public DecayedCounter MemberRequests { get; set; } = new();
+    public DecayedCounter FlaggedMemberRequests { get; set; } = new();
+
+    /// <summary>The latest prompt templates with the account that sent each: (SimHash, account hash) pairs.</summary>
+    public ulong[] Templates { get; set; } = new ulong[2 * RecentTemplates];
+    public int NextTemplate { get; set; }
+
+    /// <summary>The accounts seen in the current synchrony window.</summary>
+    public ulong[] WindowAccounts { get; set; } = new ulong[SyncAccounts];
+    public int WindowCount { get; set; }
+    public DateTime WindowStart { get; set; }
+
+    /// <summary>The cluster of the first flagged member seen here; others' clusters are merged into it.</summary>
+    public string? HubCluster { get; set; }
 
     public void Observe(NetworkSighting s)
     {
         Events++;
         if (s.Ts > LastSeen) LastSeen = s.Ts;
         Accounts.Add(s.AccountHash);
+        if (s.Fingerprint != 0) Fingerprints.Add(s.Fingerprint);
         Requests.Add(s.Ts, 1, HalfLife);
         if (s.NewAccount) NewAccountRequests.Add(s.Ts, 1, HalfLife);
+        if (s.Template != 0)
+        {
+            TemplateRequests.Add(s.Ts, 1, HalfLife);
+            if (SharesTemplateWithAnotherAccount(s)) CrossAccountTemplates.Add(s.Ts, 1, HalfLife);
+        }
+        if (IsSynchronous(s)) SynchronousRequests.Add(s.Ts, 1, HalfLife);
+    }
+
+    public void Observe(MemberStatus m, DateTime at)
+    {
+        MemberRequests.Add(at, m.Requests, HalfLife);
+        if (m.Flagged) FlaggedMemberRequests.Add(at, m.Requests, HalfLife);
+    }
+
+    /// <summary>Request-weighted share of this entity's traffic from accounts flagged by their own signals.</summary>
+    public double FlaggedShare()
+    {
+        var members = MemberRequests.ValueAt(LastSeen, HalfLife);
+        return members <= 0 ? 0 : FlaggedMemberRequests.ValueAt(LastSeen, HalfLife) / members;
     }
 
     public Assessment Assess(PolicyView policy, string fanoutReason)
@@ -32,12 +75,51 @@ public sealed class NetworkProfile
         var accounts = Accounts.Estimate();
         var fanout = policy["network.fanout_accounts"];
         // Fan-out grows on a log scale: ten times the crowded level is full strength.
-        var fanoutStrength = accounts <= fanout ? 0 : Math.Log10(accounts / fanout);
-        a.Add(fanoutReason, policy.Weight(fanoutReason), fanoutStrength);
+        a.Add(fanoutReason, policy.Weight(fanoutReason), accounts <= fanout ? 0 : Math.Log10(accounts / fanout));
         var requests = Requests.ValueAt(LastSeen, HalfLife);
-        if (requests >= 20)
-            a.Add(ReasonCodes.NewAccountShare, policy.Weight(ReasonCodes.NewAccountShare),
-                Assessment.Ramp(NewAccountRequests.ValueAt(LastSeen, HalfLife) / requests, 0.5, 0.9) * Assessment.Ramp(accounts, 5, 20));
+        if (requests < 20 || accounts < 5) return a;
+        // The remaining signals describe groups: they mean nothing for an IP with a handful of accounts.
+        var group = Assessment.Ramp(accounts, 5, 20);
+        double Share(DecayedCounter c, DecayedCounter of) => of.ValueAt(LastSeen, HalfLife) is var d and > 0 ? c.ValueAt(LastSeen, HalfLife) / d : 0;
+        a.Add(ReasonCodes.NewAccountShare, policy.Weight(ReasonCodes.NewAccountShare), Assessment.Ramp(Share(NewAccountRequests, Requests), 0.5, 0.9) * group);
+        a.Add(ReasonCodes.TemplateOverlap, policy.Weight(ReasonCodes.TemplateOverlap), Assessment.Ramp(Share(CrossAccountTemplates, TemplateRequests), 0.3, 0.7) * group);
+        a.Add(ReasonCodes.Synchrony, policy.Weight(ReasonCodes.Synchrony), Assessment.Ramp(Share(SynchronousRequests, Requests), 0.4, 0.8) * group);
+        if (Fingerprints.Estimate() is var fingerprints and > 0)
+            a.Add(ReasonCodes.FingerprintMonoculture, policy.Weight(ReasonCodes.FingerprintMonoculture),
+                Assessment.Ramp(accounts / fingerprints, 10, 50) * group);
+        a.Add(ReasonCodes.FlaggedMembers, policy.Weight(ReasonCodes.FlaggedMembers), Assessment.Ramp(FlaggedShare(), 0.3, 0.7) * group);
         return a;
+    }
+
+    private bool SharesTemplateWithAnotherAccount(NetworkSighting s)
+    {
+        var shared = false;
+        for (var i = 0; i < RecentTemplates; i++)
+        {
+            var template = Templates[2 * i];
+            if (template != 0 && Templates[2 * i + 1] != s.AccountHash && PromptFeatures.Distance(template, s.Template) <= TemplateRing.NearDistance)
+            {
+                shared = true;
+                break;
+            }
+        }
+        Templates[2 * NextTemplate] = s.Template;
+        Templates[2 * NextTemplate + 1] = s.AccountHash;
+        NextTemplate = (NextTemplate + 1) % RecentTemplates;
+        return shared;
+    }
+
+    /// <summary>True when another account sent a request within <see cref="SyncWindow"/> before this one (CopyCatch's 2Δt).</summary>
+    private bool IsSynchronous(NetworkSighting s)
+    {
+        if (s.Ts - WindowStart > SyncWindow || s.Ts < WindowStart)
+        {
+            WindowStart = s.Ts;
+            WindowCount = 0;
+        }
+        var others = false;
+        for (var i = 0; i < WindowCount; i++) others |= WindowAccounts[i] != s.AccountHash;
+        if (WindowCount < SyncAccounts && Array.IndexOf(WindowAccounts, s.AccountHash, 0, WindowCount) < 0) WindowAccounts[WindowCount++] = s.AccountHash;
+        return others;
     }
 }

@@ -1,0 +1,71 @@
+using Risk.Contracts;
+using Risk.Scoring;
+
+namespace Risk.Scoring.Tests;
+
+public class NetworkTests
+{
+    private static readonly DateTime T0 = new(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly PolicyView Policy = PolicyView.Default;
+
+    private static ulong Account(int i) => StableHash64.Of("account", $"n{i}");
+
+    private static IReadOnlyList<ReasonScore> Reasons(NetworkProfile p) => p.Assess(Policy, ReasonCodes.IpFanout).ToRisk().Reasons;
+
+    [Fact]
+    public void Accounts_that_fire_within_seconds_of_each_other_are_synchronous_and_a_crowd_at_random_times_is_not()
+    {
+        var ring = new NetworkProfile();
+        var crowd = new NetworkProfile();
+        var random = new Random(3);
+        for (var burst = 0; burst < 40; burst++)
+            for (var a = 0; a < 20; a++)
+            {
+                ring.Observe(new NetworkSighting(T0.AddMinutes(15 * burst).AddMilliseconds(a * 100), Account(a), false));
+                crowd.Observe(new NetworkSighting(T0.AddSeconds(random.Next(0, 86_400 * 3)), Account(random.Next(400)), false));
+            }
+        Assert.Contains(Reasons(ring), r => r.Code == ReasonCodes.Synchrony);
+        Assert.DoesNotContain(Reasons(crowd), r => r.Code == ReasonCodes.Synchrony);
+    }
+
+    [Fact]
+    public void The_same_template_from_many_accounts_is_overlap_and_varied_prompts_are_not()
+    {
+        var ring = new NetworkProfile();
+        var campus = new NetworkProfile();
+        for (var i = 0; i < 400; i++)
+        {
+            var template = PromptFeatures.Extract($"Solve step by step and show your full reasoning for benchmark item {i % 3}").SimHash;
+            ring.Observe(new NetworkSighting(T0.AddMinutes(i), Account(i % 30), false, template));
+            var own = PromptFeatures.Extract($"my essay number {i} about the history of {i * 7 % 101} bridges and {i % 13} rivers").SimHash;
+            campus.Observe(new NetworkSighting(T0.AddMinutes(i), Account(i % 30), false, own));
+        }
+        Assert.Contains(Reasons(ring), r => r.Code == ReasonCodes.TemplateOverlap);
+        Assert.DoesNotContain(Reasons(campus), r => r.Code == ReasonCodes.TemplateOverlap);
+    }
+
+    [Fact]
+    public void The_share_of_traffic_from_flagged_members_is_request_weighted()
+    {
+        var ip = new NetworkProfile();
+        for (var i = 0; i < 50; i++) ip.Observe(new NetworkSighting(T0.AddMinutes(i), Account(i % 25), false));
+        ip.Observe(new MemberStatus(Account(1), 30, Flagged: true, "pay-x"), T0.AddMinutes(50));
+        ip.Observe(new MemberStatus(Account(2), 10, Flagged: false, null), T0.AddMinutes(50));
+        Assert.Equal(0.75, ip.FlaggedShare(), 3);
+        Assert.Contains(Reasons(ip), r => r.Code == ReasonCodes.FlaggedMembers);
+    }
+
+    [Fact]
+    public void Network_context_alone_is_capped_below_the_throttle_threshold()
+    {
+        var everything = new Assessment();
+        foreach (var code in new[] { ReasonCodes.IpFanout, ReasonCodes.Synchrony, ReasonCodes.TemplateOverlap, ReasonCodes.FlaggedMembers, ReasonCodes.NewAccountShare })
+            everything.Add(code, 100, 1);
+        var d = DecisionRules.Decide(Policy, new EntityRisk(0, []), everything.ToRisk(), everything.ToRisk());
+        Assert.Equal((int)Policy["network.max_points"], d.Score);
+        Assert.Equal(DecisionAction.Allow, d.Action);
+        // With signals of its own, the same context does count.
+        var own = new Assessment().Add(ReasonCodes.CotElicitation, 45, 1).ToRisk();
+        Assert.True(DecisionRules.Decide(Policy, own, everything.ToRisk()).Score > 45);
+    }
+}
