@@ -66,3 +66,14 @@ public sealed record IngestReceipt(
 /// <param name="Index">The event's index in the batch it came in.</param>
 [GenerateSerializer, Immutable, Alias("risk.rejection.v1")]
 public sealed record Rejection([property: Id(0)] int Index, [property: Id(1)] string Reason);
+
+/// <summary>A cluster's pooled signals, handed to the cluster it joins when two merge.</summary>
+[GenerateSerializer, Immutable, Alias("risk.cluster-summary.v1")]
+public sealed record ClusterSummary(
+    [property: Id(0)] string ClusterId,
+    [property: Id(1)] byte[] MemberRegisters,
+    [property: Id(2)] int FlaggedMembers,
+    [property: Id(3)] double ScoreSum,
+    [property: Id(4)] double Reports,
+    [property: Id(5)] DateTime At,
+    [property: Id(6)] IReadOnlyList<string> RecentMembers);

@@ -12,6 +12,9 @@ public sealed class AccountState
     public DateTime? FirstFlaggedAt { get; set; }
     public EntityRisk? Ip { get; set; }
     public EntityRisk? Proxy { get; set; }
+    /// <summary>The cluster of this account's own identifier; it reports there, and is forwarded if that cluster merged.</summary>
+    public string? HomeCluster { get; set; }
+    /// <summary>The cluster it is part of now (its home cluster, or the one that cluster merged into), as last heard.</summary>
     public ClusterRisk? Cluster { get; set; }
     public bool ReportedToCluster { get; set; }
     public double ReportedOwnScore { get; set; }
@@ -46,13 +49,15 @@ public sealed class AccountGrain(
 
     public async Task<EntityRisk> GetRisk() => Risk(await policies.Get());
 
+    /// <summary>For exports and explanations, not the request path: asks the cluster for its latest view first.</summary>
     public async Task<AccountVerdict> GetVerdict()
     {
         var policy = await policies.Get();
+        var cluster = State.HomeCluster is { } home ? await GrainFactory.GetGrain<IClusterGrain>(home).GetRisk() : State.Cluster;
         return new AccountVerdict(
             State.Account ?? GrainKeys.Decode(this.GetPrimaryKeyString()),
-            Decide(policy),
-            State.Cluster?.ClusterId,
+            DecisionRules.Decide(policy, Risk(policy, cluster), State.Ip, State.Proxy),
+            cluster?.ClusterId,
             State.FirstFlaggedAt,
             Profile.Events,
             Profile.Events == 0 ? null : Profile.LastSeen);
@@ -74,16 +79,19 @@ public sealed class AccountGrain(
 
     public async Task ClusterChanged(ClusterRisk risk)
     {
-        if (risk.ClusterId != State.Cluster?.ClusterId) return;
+        // Clusters only ever merge into smaller ids: a push from a larger id than the one known is stale.
+        if (State.Cluster is { } known && string.CompareOrdinal(risk.ClusterId, known.ClusterId) > 0) return;
         State.Cluster = risk;
         if (State.FirstFlaggedAt is null) NoteIfFlagged(await policies.Get(), Max(Profile.LastSeen, risk.AsOf));
         MarkDirty();
     }
 
-    private EntityRisk Risk(PolicyView policy)
+    private EntityRisk Risk(PolicyView policy) => Risk(policy, State.Cluster);
+
+    private EntityRisk Risk(PolicyView policy, ClusterRisk? cluster)
     {
         var risk = Profile.Assess(policy);
-        if (State.Cluster is { } cluster) risk.AddAll(cluster.Risk.Reasons);
+        if (cluster is not null) risk.AddAll(cluster.Risk.Reasons);
         return risk.ToRisk(State.Override, Profile.Events);
     }
 
@@ -103,8 +111,8 @@ public sealed class AccountGrain(
         if (Profile.Payment is not { } payment) return;
         var clusterId = ClusterKeys.ForPayment(payment);
         var own = Profile.Assess(policy).Score;
-        var flagged = OwnFlagged(policy);
-        var joined = State.Cluster?.ClusterId == clusterId && State.ReportedToCluster;
+        var flagged = DecisionRules.ActionFor(policy, own) >= DecisionAction.Challenge;
+        var joined = State.HomeCluster == clusterId && State.ReportedToCluster;
         var material = !joined
             || Math.Abs(own - State.ReportedOwnScore) >= policy["push.min_score_change"]
             || flagged != State.ReportedFlagged;
@@ -113,6 +121,7 @@ public sealed class AccountGrain(
         var delta = !joined ? (flagged ? 1 : 0) : (flagged ? 1 : 0) - (State.ReportedFlagged ? 1 : 0);
         var cluster = GrainFactory.GetGrain<IClusterGrain>(clusterId);
         State.Cluster = await cluster.Report(new MemberReport(State.Account!, Profile.LastSeen, own, delta));
+        State.HomeCluster = clusterId;
         State.ReportedToCluster = true;
         State.ReportedOwnScore = own;
         State.ReportedFlagged = flagged;

@@ -10,52 +10,96 @@ public sealed class ClusterState
     /// <summary>Most recent reporters first; bounded by <see cref="RiskGrainOptions.ClusterPushMembers"/>.</summary>
     public List<string> RecentMembers { get; set; } = [];
     public double PushedScore { get; set; }
+    /// <summary>The cluster this one joined, if it was merged; everything that reaches it goes there.</summary>
+    public string? MergedInto { get; set; }
 }
 
 /// <summary>
-/// Pools the signals of accounts linked by a shared identifier and pushes its risk back. Members that are not
-/// among the recent ones get the risk in the answer to their next report, so the push stays bounded however
-/// large the cluster grows.
+/// Pools the signals of linked accounts and pushes its risk back. Members that are not among the recent ones
+/// get the risk in the answer to their next report, so the push stays bounded however large the cluster grows.
+/// A merged cluster is a forwarding pointer: accounts keep reporting to the cluster of their own identifier,
+/// and the answer tells them the cluster they are now part of.
 /// </summary>
 public sealed class ClusterGrain(
     [PersistentState("cluster", RiskGrainOptions.StorageName)] IPersistentState<ClusterState> state,
     IOptions<RiskGrainOptions> options,
     PolicyCache policies) : WriteBehindGrain<ClusterState>(state, options), IClusterGrain
 {
+    private string Id => this.GetPrimaryKeyString();
+
+    private IClusterGrain Cluster(string id) => GrainFactory.GetGrain<IClusterGrain>(id);
+
     public async Task<ClusterRisk> Report(MemberReport report)
     {
+        if (State.MergedInto is { } root) return await Cluster(root).Report(report);
         var policy = await policies.Get();
         State.Profile.Observe(report);
-        Remember(report.Account);
+        Remember([report.Account]);
+        MarkDirty();
+        return PushIfMoved(policy, except: report.Account);
+    }
+
+    public async Task<ClusterRisk> GetRisk() =>
+        State.MergedInto is { } root ? await Cluster(root).GetRisk() : Risk(await policies.Get());
+
+    public Task Merge(string other)
+    {
+        if (other == Id) return Task.CompletedTask;
+        if (State.MergedInto is { } root) return Cluster(root).Merge(other);
+        // The larger id joins the smaller, so the pointers only ever lead down and cannot form a cycle.
+        if (string.CompareOrdinal(other, Id) > 0) return Cluster(other).Merge(Id);
+        State.MergedInto = other;
+        MarkDirty();
+        return Cluster(other).Absorb(State.Profile.Summarize(Id, State.RecentMembers));
+    }
+
+    public async Task Absorb(ClusterSummary joined)
+    {
+        if (State.MergedInto is { } root)
+        {
+            await Cluster(root).Absorb(joined);
+            return;
+        }
+        State.Profile.Absorb(joined);
+        Remember(joined.RecentMembers);
+        MarkDirty();
+        // The joined cluster's recent members learn at once which cluster they are now part of.
+        var risk = Risk(await policies.Get());
+        State.PushedScore = risk.Risk.Score;
+        PushToMembers(risk, except: null);
+    }
+
+    private ClusterRisk PushIfMoved(PolicyView policy, string? except)
+    {
         var risk = Risk(policy);
         if (Math.Abs(risk.Risk.Score - State.PushedScore) >= policy["push.min_score_change"])
         {
             State.PushedScore = risk.Risk.Score;
-            PushToMembers(risk, except: report.Account);
+            PushToMembers(risk, except);
         }
-        MarkDirty();
         return risk;
     }
 
-    public async Task<ClusterRisk> GetRisk() => Risk(await policies.Get());
-
     private ClusterRisk Risk(PolicyView policy) => new(
-        this.GetPrimaryKeyString(),
+        Id,
         State.Profile.Assess(policy).ToRisk(),
         State.Profile.MemberCount,
         State.Profile.FlaggedMembers,
         State.Profile.LastSeen);
 
-    private void Remember(string account)
+    private void Remember(IEnumerable<string> accounts)
     {
         var members = State.RecentMembers;
-        members.Remove(account);
-        members.Insert(0, account);
+        foreach (var account in accounts.Reverse())
+        {
+            members.Remove(account);
+            members.Insert(0, account);
+        }
         var limit = Options.ClusterPushMembers;
         if (members.Count > limit) members.RemoveRange(limit, members.Count - limit);
     }
 
-    private void PushToMembers(ClusterRisk risk, string except)
+    private void PushToMembers(ClusterRisk risk, string? except)
     {
         foreach (var member in State.RecentMembers)
         {

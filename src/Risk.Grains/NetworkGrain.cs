@@ -20,6 +20,8 @@ public abstract class NetworkGrain(
     PolicyCache policies,
     string fanoutReason) : WriteBehindGrain<NetworkState>(state, options), INetworkGrain
 {
+    private readonly HashSet<string> _linked = [];
+
     public async Task<EntityRisk> Observe(IReadOnlyList<NetworkSighting> sightings)
     {
         foreach (var s in sightings) State.Profile.Observe(s);
@@ -29,12 +31,35 @@ public abstract class NetworkGrain(
 
     public async Task<EntityRisk> GetRisk() => Risk(await policies.Get());
 
-    public Task NoteMembers(IReadOnlyList<MemberStatus> members)
+    public async Task NoteMembers(IReadOnlyList<MemberStatus> members)
     {
+        var policy = await policies.Get();
         foreach (var m in members) State.Profile.Observe(m, State.Profile.LastSeen);
         MarkDirty();
-        return Task.CompletedTask;
+        var flaggedClusters = members.Where(m => m.Flagged && m.Cluster is not null).Select(m => m.Cluster!).Distinct();
+        if (!IsHub(policy))
+        {
+            foreach (var cluster in flaggedClusters) State.Profile.RememberFlaggedCluster(cluster);
+            return;
+        }
+        // Flagged members' clusters meet here: link them, including those seen before this became a hub.
+        foreach (var cluster in State.Profile.FlaggedClusters.Concat(flaggedClusters))
+        {
+            State.Profile.HubCluster ??= cluster;
+            // Remember what was linked lately, so that every batch does not send the same merges again.
+            if (cluster != State.Profile.HubCluster && _linked.Add(cluster))
+                _ = GrainFactory.GetGrain<IClusterGrain>(State.Profile.HubCluster).Merge(cluster);
+        }
+        State.Profile.FlaggedClusters.Clear();
+        if (_linked.Count > 256) _linked.Clear();
     }
+
+    /// <summary>
+    /// An IP or proxy links its members' clusters only when most of its traffic comes from accounts that their
+    /// own signals flag: a crowd of ordinary users never merges anything, whatever it shares.
+    /// </summary>
+    private bool IsHub(PolicyView policy) =>
+        State.Profile.FlaggedShare() >= policy["cluster.link_flagged_share"] && State.Profile.Accounts.Estimate() >= policy["cluster.link_min_accounts"];
 
     public async Task SetOverride(OverrideAction action)
     {

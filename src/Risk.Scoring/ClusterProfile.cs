@@ -25,6 +25,19 @@ public sealed class ClusterProfile
         if (r.Ts > LastSeen) LastSeen = r.Ts;
     }
 
+    public ClusterSummary Summarize(string clusterId, IReadOnlyList<string> recentMembers) =>
+        new(clusterId, Members.Registers, FlaggedMembers, ScoreSum.ValueAt(LastSeen, HalfLife), Reports.ValueAt(LastSeen, HalfLife), LastSeen, recentMembers);
+
+    /// <summary>Pools a joining cluster's signals into this one: member sketches union, counts add.</summary>
+    public void Absorb(ClusterSummary joined)
+    {
+        Members.Merge(new HyperLogLog { Registers = joined.MemberRegisters });
+        FlaggedMembers += joined.FlaggedMembers;
+        ScoreSum.Merge(joined.ScoreSum, joined.At, HalfLife);
+        Reports.Merge(joined.Reports, joined.At, HalfLife);
+        if (joined.At > LastSeen) LastSeen = joined.At;
+    }
+
     public int MemberCount => (int)Math.Round(Members.Estimate());
 
     public Assessment Assess(PolicyView policy)

@@ -23,6 +23,9 @@ public sealed class DecayedCounter
         }
     }
 
+    /// <summary>Adds another counter's whole count, as if its events had been added here.</summary>
+    public void Merge(double value, DateTime at, TimeSpan halfLife) => Add(at, value, halfLife);
+
     /// <summary>The count as of <paramref name="ts"/>; never grows for times before the last update.</summary>
     public double ValueAt(DateTime ts, TimeSpan halfLife) => ts <= At ? Value : Value * Factor(ts - At, halfLife);
 

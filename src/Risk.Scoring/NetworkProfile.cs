@@ -36,8 +36,20 @@ public sealed class NetworkProfile
     public int WindowCount { get; set; }
     public DateTime WindowStart { get; set; }
 
-    /// <summary>The cluster of the first flagged member seen here; others' clusters are merged into it.</summary>
+    /// <summary>The cluster of the first flagged member seen here once it is a hub; others' clusters are merged into it.</summary>
     public string? HubCluster { get; set; }
+
+    /// <summary>Clusters of flagged members seen before this entity became a hub, so they are linked when it does.</summary>
+    public List<string> FlaggedClusters { get; set; } = [];
+
+    public const int FlaggedClustersKept = 16;
+
+    public void RememberFlaggedCluster(string cluster)
+    {
+        if (FlaggedClusters.Contains(cluster)) return;
+        if (FlaggedClusters.Count >= FlaggedClustersKept) FlaggedClusters.RemoveAt(0);
+        FlaggedClusters.Add(cluster);
+    }
 
     public void Observe(NetworkSighting s)
     {

@@ -46,6 +46,8 @@ public static class PolicyCatalog
         new("network.fanout_accounts", 40, 2, 1e7, "distinct accounts at which an IP or proxy counts as crowded"),
         new("cluster.min_members", 6, 2, 1e6, "members before a cluster's risk flows back; a family or a small team sharing a card is not a ring"),
         new("cluster.full_members", 12, 2, 1e6, "members at which a cluster's risk flows back at full strength"),
+        new("cluster.link_flagged_share", 0.5, 0, 1, "share of an IP's or proxy's traffic from flagged accounts at which it links their clusters"),
+        new("cluster.link_min_accounts", 5, 2, 1e6, "accounts an IP or proxy must carry before it links clusters"),
         new("push.min_score_change", 5, 0, 100, "score change that counts as material for pushes"),
     ];
 

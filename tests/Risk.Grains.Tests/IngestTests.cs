@@ -79,7 +79,7 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
     {
         const string card = "card-shared-ring";
         for (var member = 0; member < 12; member++)
-            await Ingest.Ingest(Enumerable.Range(0, 120).Select(i => Traffic.Extraction($"ring-{member}", i, payment: card)).ToArray());
+            await Ingest.Ingest(Enumerable.Range(0, 120).Select(i => Traffic.Extraction($"ring-{member}", i, ip: "192.0.2.66", payment: card)).ToArray());
 
         // A replacement account: one ordinary-looking request on the ring's card.
         await Ingest.Ingest([Traffic.Ordinary("ring-replacement", 1) with { Payment = card, Ts = Traffic.T0.AddHours(1) }]);
@@ -97,7 +97,7 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
     {
         const string card = "card-small-lab";
         for (var member = 0; member < 4; member++)
-            await Ingest.Ingest(Enumerable.Range(0, 120).Select(i => Traffic.Extraction($"lab-{member}", i, payment: card)).ToArray());
+            await Ingest.Ingest(Enumerable.Range(0, 120).Select(i => Traffic.Extraction($"lab-{member}", i, ip: "192.0.2.77", payment: card)).ToArray());
 
         await Ingest.Ingest([Traffic.Ordinary("lab-newcomer", 1) with { Payment = card, Ts = Traffic.T0.AddHours(1) }]);
 
@@ -108,9 +108,59 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
     }
 
     [Fact]
+    public async Task Clusters_that_meet_at_a_flagged_hub_merge_and_pool_their_risk()
+    {
+        // Three small rings, each on its own card (too small alone to pass risk on), all behind one hub IP.
+        for (var ring = 0; ring < 3; ring++)
+            for (var member = 0; member < 4; member++)
+                await Ingest.Ingest(Enumerable.Range(0, 120)
+                    .Select(i => Traffic.Extraction($"hub-{ring}-{member}", i, ip: "192.0.2.88", payment: $"card-hub-{ring}")).ToArray());
+
+        var clusters = await Eventually(async () =>
+        {
+            var ids = new HashSet<string?>();
+            for (var ring = 0; ring < 3; ring++) ids.Add((await Verdict($"hub-{ring}-0")).Cluster);
+            return ids;
+        }, ids => ids.Count == 1);
+        Assert.Single(clusters);
+        var merged = await fixture.Grains.GetGrain<IClusterGrain>(clusters.Single()!).GetRisk();
+        Assert.Equal(12, merged.Members);
+
+        // A replacement on one ring's card, from elsewhere, inherits the pooled risk.
+        await Ingest.Ingest([Traffic.Ordinary("hub-replacement", 1, ip: "198.51.100.200") with { Payment = "card-hub-2", Ts = Traffic.T0.AddHours(1) }]);
+        var verdict = await Verdict("hub-replacement");
+        Assert.Equal(clusters.Single(), verdict.Cluster);
+        Assert.Contains(ReasonCodes.ClusterRisk, verdict.Decision.Reasons);
+    }
+
+    [Fact]
+    public async Task A_crowd_of_ordinary_users_sharing_an_ip_never_merges_their_clusters()
+    {
+        for (var user = 0; user < 12; user++)
+            await Ingest.Ingest(Enumerable.Range(0, 30).Select(i => Traffic.Ordinary($"crowd-{user}", i, ip: "100.64.0.9")).ToArray());
+        await Task.Delay(500);
+        var clusters = new HashSet<string?>();
+        for (var user = 0; user < 12; user++) clusters.Add((await Verdict($"crowd-{user}")).Cluster);
+        Assert.Equal(12, clusters.Count);
+    }
+
+    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        // Merges travel one-way between grains; give them a moment to land.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var value = await read();
+        while (!done(value) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            value = await read();
+        }
+        return value;
+    }
+
+    [Fact]
     public async Task State_survives_deactivation_and_reactivation()
     {
-        await Ingest.Ingest(Enumerable.Range(0, 40).Select(i => Traffic.Extraction("ingest-erin", i)).ToArray());
+        await Ingest.Ingest(Enumerable.Range(0, 40).Select(i => Traffic.Extraction("ingest-erin", i, ip: "192.0.2.55")).ToArray());
         var account = fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account("ingest-erin"));
         var before = await account.GetVerdict();
 
