@@ -1,6 +1,9 @@
 namespace Risk.Contracts;
 
-/// <summary>An account's measured behaviour as of its latest event, in plain units. Shares are over the last day, decayed.</summary>
+/// <summary>
+/// An account's measured behaviour as of its latest event, in plain units. Content shares are over the last day and
+/// the early-model share over the last hours, both decayed.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("risk.account-signals.v1")]
 public sealed record AccountSignals(
     [property: Id(0)] long Events,
@@ -19,7 +22,8 @@ public sealed record AccountSignals(
     [property: Id(13)] double Tokens,
     [property: Id(14)] double OutputToInput,
     [property: Id(15)] double? AgeDays,
-    [property: Id(16)] AccountTier Tier);
+    [property: Id(16)] AccountTier Tier,
+    [property: Id(17)] double EarlyModelShare);
 
 /// <summary>Why an account stands where it does: what `risk explain` prints.</summary>
 /// <param name="Own">The account's own signals' contributions.</param>

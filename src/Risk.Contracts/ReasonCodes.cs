@@ -14,6 +14,7 @@ public static class ReasonCodes
     public const string ManyIps = "many_ips";
     public const string OutputHeavy = "output_heavy";
     public const string NewAccount = "new_account";
+    public const string EarlyModelSwitch = "early_model_switch";
     public const string IpFanout = "ip_fanout";
     public const string ProxyFanout = "proxy_fanout";
     public const string NewAccountShare = "new_account_share";

@@ -52,11 +52,13 @@ public sealed record ClusterRisk(
 /// What ingest hands one account grain: its events from one batch, and the risk of the IP and proxy its
 /// latest event came through.
 /// </summary>
+/// <param name="Launches">Launch times of the launched models among the batch's events.</param>
 [GenerateSerializer, Immutable, Alias("risk.account-batch.v1")]
 public sealed record AccountBatch(
     [property: Id(0)] IReadOnlyList<RiskEvent> Events,
     [property: Id(1)] EntityRisk? Ip,
-    [property: Id(2)] EntityRisk? Proxy);
+    [property: Id(2)] EntityRisk? Proxy,
+    [property: Id(3)] IReadOnlyDictionary<string, DateTime>? Launches = null);
 
 [GenerateSerializer, Immutable, Alias("risk.ingest-receipt.v1")]
 public sealed record IngestReceipt(

@@ -37,7 +37,7 @@ public sealed class AccountGrain(
         State.Proxy = batch.Proxy;
         foreach (var e in batch.Events)
         {
-            Profile.Observe(e);
+            Profile.Observe(e, e.Model is { } model && batch.Launches?.TryGetValue(model, out var launched) == true ? launched : null);
             if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, e.Ts);
         }
         await ReportToCluster(policy);

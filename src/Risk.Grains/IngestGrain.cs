@@ -39,8 +39,10 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
             if (e.Proxy is { } proxy) Group(proxies, GrainKeys.Proxy(proxy), sighting);
         }
 
+        var launchesTask = Launches(accounts);
         var ipRisk = await ObserveAll<IIpGrain>(ips);
         var proxyRisk = await ObserveAll<IProxyGrain>(proxies);
+        var launches = await launchesTask;
 
         var applied = accounts.Select(async pair =>
         {
@@ -49,7 +51,8 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
             var context = new AccountBatch(
                 events.Select(x => x.Event).ToArray(),
                 ipRisk.GetValueOrDefault(GrainKeys.Ip(last.Ip)),
-                last.Proxy is null ? null : proxyRisk.GetValueOrDefault(GrainKeys.Proxy(last.Proxy)));
+                last.Proxy is null ? null : proxyRisk.GetValueOrDefault(GrainKeys.Proxy(last.Proxy)),
+                launches);
             try
             {
                 var status = await GrainFactory.GetGrain<IAccountGrain>(pair.Key).Observe(context);
@@ -77,6 +80,25 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
         RiskMetrics.EventsAccepted.Add(accepted);
         rejections.Sort((a, b) => a.Index.CompareTo(b.Index));
         return new IngestReceipt(accepted, rejections);
+    }
+
+    /// <summary>The launch times of the batch's models that count as newly launched; advisory like network context.</summary>
+    private async Task<IReadOnlyDictionary<string, DateTime>?> Launches(Dictionary<string, List<(int Index, RiskEvent Event)>> accounts)
+    {
+        var firstSeen = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        foreach (var (_, e) in accounts.Values.SelectMany(x => x))
+            if (e.Model is { } model && (!firstSeen.TryGetValue(model, out var ts) || e.Ts < ts)) firstSeen[model] = e.Ts;
+        if (firstSeen.Count == 0) return null;
+        try
+        {
+            var launches = await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Default).Observe(firstSeen);
+            return launches.Count == 0 ? null : launches;
+        }
+        catch (Exception ex)
+        {
+            LogNetworkFailed(ex, nameof(IModelCatalogGrain), IModelCatalogGrain.Default);
+            return null;
+        }
     }
 
     /// <summary>
@@ -123,6 +145,6 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
     [LoggerMessage(Level = LogLevel.Error, Message = "Events for account {AccountKey} were not applied")]
     private partial void LogAccountFailed(Exception e, string accountKey);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} {Key} failed; its accounts were applied without that context")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} {Key} failed; accounts were applied without that context")]
     private partial void LogNetworkFailed(Exception e, string grain, string key);
 }

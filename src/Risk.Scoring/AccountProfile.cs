@@ -10,6 +10,7 @@ public sealed class AccountProfile
 {
     public static readonly TimeSpan ShortHalfLife = TimeSpan.FromHours(1);
     public static readonly TimeSpan DayHalfLife = TimeSpan.FromHours(24);
+    public static readonly TimeSpan EarlyWindow = TimeSpan.FromHours(24);
 
     public long Events { get; set; }
     public DateTime FirstSeen { get; set; }
@@ -30,12 +31,15 @@ public sealed class AccountProfile
     public DecayedCounter NearDuplicates { get; set; } = new();
     public DecayedCounter InTokens { get; set; } = new();
     public DecayedCounter OutTokens { get; set; } = new();
+    /// <summary>Requests to a model within <see cref="EarlyWindow"/> of its launch.</summary>
+    public DecayedCounter EarlyModelRequests { get; set; } = new();
     public HyperLogLog Ips { get; set; } = new(6);
     public HyperLogLog Asns { get; set; } = new(4);
     public TemplateRing Templates { get; set; } = new();
     public ActivityClock Clock { get; set; } = new();
 
-    public void Observe(RiskEvent e)
+    /// <param name="modelLaunched">When the event's model was launched, if it counts as a recent launch.</param>
+    public void Observe(RiskEvent e, DateTime? modelLaunched = null)
     {
         var ts = e.Ts;
         if (Events == 0 || ts < FirstSeen) FirstSeen = ts;
@@ -58,6 +62,7 @@ public sealed class AccountProfile
         Ips.Add(StableHash64.Of("ip", e.Ip));
         if (e.Asn is { } asn) Asns.Add(StableHash64.Of("asn", asn.ToString()));
         Clock.Observe(ts);
+        if (modelLaunched is { } launch && ts >= launch && ts - launch < EarlyWindow) EarlyModelRequests.Add(ts, 1, ShortHalfLife);
 
         if (e.Prompt is { } p)
         {
@@ -99,7 +104,9 @@ public sealed class AccountProfile
             Tokens: inTokens + outTokens,
             OutputToInput: outTokens / Math.Max(1, inTokens),
             AgeDays: Created is { } c ? (at - c).TotalDays : null,
-            Tier);
+            Tier,
+            // Over the last hours, not the day: an operation moves its traffic within hours of a launch.
+            EarlyModelShare: RequestsHour.ValueAt(at, ShortHalfLife) is var hour and > 0 ? EarlyModelRequests.ValueAt(at, ShortHalfLife) / hour : 0);
     }
 
     /// <summary>The account's own risk as of its latest event, before cluster and network context.</summary>
@@ -132,6 +139,9 @@ public sealed class AccountProfile
         a.Add(ReasonCodes.ManyIps, policy.Weight(ReasonCodes.ManyIps), Assessment.Ramp(m.DistinctIps, manyIps, 3 * manyIps));
         if (m.Tokens > 2000)
             a.Add(ReasonCodes.OutputHeavy, policy.Weight(ReasonCodes.OutputHeavy), Assessment.Ramp(m.OutputToInput, 4, 12));
+        // Moving much of one's traffic to a model within hours of its launch is what a distillation operation
+        // does; people adopt new models over days.
+        a.Add(ReasonCodes.EarlyModelSwitch, policy.Weight(ReasonCodes.EarlyModelSwitch), Assessment.Ramp(m.EarlyModelShare, 0.25, 0.5) * confidence);
         if (IsNewAt(LastSeen, policy)) a.Add(ReasonCodes.NewAccount, policy.Weight(ReasonCodes.NewAccount), 1);
         return a;
     }

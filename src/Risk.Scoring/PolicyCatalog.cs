@@ -26,6 +26,7 @@ public static class PolicyCatalog
         new("weight.round_the_clock", 15, 0, 100, "points for activity in nearly every hour of the day"),
         new("weight.many_ips", 15, 0, 100, "points for one account using many IP addresses"),
         new("weight.output_heavy", 10, 0, 100, "points for far more output than input tokens"),
+        new("weight.early_model_switch", 20, 0, 100, "points for moving much traffic to a model within a day of its launch"),
         new("weight.new_account", 10, 0, 100, "points for an account younger than account.new_days"),
         new("weight.ip_fanout", 20, 0, 100, "context points when the IP serves many accounts"),
         new("weight.proxy_fanout", 20, 0, 100, "context points when the proxy serves many accounts"),

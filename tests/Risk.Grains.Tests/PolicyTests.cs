@@ -60,4 +60,14 @@ public class PolicyTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
         Assert.Contains(history, h => h.What == "override account policy-grace" && h.NewValue == "allow" && h.Actor == "test");
         Assert.Contains(history, h => h.What == "override ip 192.0.2.99" && h.NewValue == "block");
     }
+
+    [Fact]
+    public async Task A_model_first_seen_a_day_after_traffic_began_counts_as_a_launch()
+    {
+        var catalog = fixture.Grains.GetGrain<IModelCatalogGrain>("launch-test");
+        var start = Traffic.T0;
+        Assert.Empty(await catalog.Observe(new Dictionary<string, DateTime> { ["model-a"] = start, ["model-b"] = start.AddHours(3) }));
+        var launches = await catalog.Observe(new Dictionary<string, DateTime> { ["model-a"] = start.AddDays(3), ["model-next"] = start.AddDays(2) });
+        Assert.Equal(new Dictionary<string, DateTime> { ["model-next"] = start.AddDays(2) }, launches);
+    }
 }

@@ -69,4 +69,22 @@ public class ProfileTests
         Assert.Equal(a.LastSeen, b.LastSeen);
         Assert.Equal(a.FirstSeen, b.FirstSeen);
     }
+
+    [Fact]
+    public void Moving_half_the_traffic_to_a_model_within_hours_of_its_launch_is_an_early_switch()
+    {
+        var launch = T0.AddDays(2);
+        var pivot = new AccountProfile();
+        var steady = new AccountProfile();
+        for (var i = 0; i < 200; i++)
+        {
+            var ts = launch.AddMinutes(-600 + i * 5);
+            var onNewModel = ts >= launch && i % 2 == 0;
+            pivot.Observe(Event(i, $"ordinary question {i}") with { Ts = ts }, onNewModel ? launch : null);
+            steady.Observe(Event(i, $"ordinary question {i}") with { Ts = ts });
+        }
+        Assert.InRange(pivot.Measure().EarlyModelShare, 0.4, 0.6);
+        Assert.Contains(pivot.Assess(Policy).ToRisk().Reasons, r => r.Code == ReasonCodes.EarlyModelSwitch);
+        Assert.DoesNotContain(steady.Assess(Policy).ToRisk().Reasons, r => r.Code == ReasonCodes.EarlyModelSwitch);
+    }
 }
