@@ -52,10 +52,10 @@ public static class EvaluateCommand
 
     private static void Print(Evaluation e)
     {
-        var cohorts = new Table().AddColumns("cohort", "kind", "accounts", "flagged", "recall / flag rate", "median requests to flag");
+        var cohorts = new Table().AddColumns("cohort", "kind", "accounts", "flagged", "recall / flag rate", "median requests to flag", "throttled");
         foreach (var c in e.Cohorts)
             cohorts.AddRow(c.Cohort, c.Malicious ? "attack" : "benign", c.Accounts.ToString(), c.Flagged.ToString(),
-                Percent(c.FlagRate), c.MedianRequestsToFlag?.ToString("0.#", CultureInfo.InvariantCulture) ?? "-");
+                Percent(c.FlagRate), c.MedianRequestsToFlag?.ToString("0.#", CultureInfo.InvariantCulture) ?? "-", c.Throttled.ToString());
         AnsiConsole.Write(cohorts);
         AnsiConsole.MarkupLineInterpolated($"precision {Percent(e.Precision)} ({e.Flagged} flagged of {e.Accounts}); benign flagged {Percent(e.BenignFlagRate)}");
         AnsiConsole.MarkupLineInterpolated($"replacements flagged {e.ReplacementsFlagged} of {e.Replacements}, median requests to flag {e.ReplacementMedianRequests?.ToString("0.#", CultureInfo.InvariantCulture) ?? "-"}");

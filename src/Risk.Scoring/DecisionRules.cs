@@ -23,12 +23,17 @@ public static class DecisionRules
         if (@override == OverrideAction.Block) return new(DecisionAction.Block, 100, [ReasonCodes.OverrideBlock], policy.Version);
         if (@override == OverrideAction.Allow) return new(DecisionAction.Allow, 0, [ReasonCodes.OverrideAllow], policy.Version);
 
-        // Network context is capped: an IP or proxy can push an account with signals of its own over a
-        // threshold, but sharing alone stays below the throttle threshold.
-        var network = MaxPerCode((ip?.Reasons ?? []).Concat(proxy?.Reasons ?? []));
-        var context = Math.Min(Assessment.Combine(network.Select(r => r.Points)), policy["network.max_points"]);
-        var score = (int)Math.Round(Assessment.Combine(account.Reasons.Select(r => r.Points).Append(context)));
-        var reasons = MaxPerCode(account.Reasons.Concat(network)).OrderByDescending(r => r.Points).Select(r => r.Code).ToArray();
+        // Sharing is context, not guilt. IP and proxy context only adds to an account with evidence of its own
+        // (content, timing, payment links), in proportion to that evidence, and never more than network.max_points:
+        // the users of a crowded relay or NAT are not throttled for the company they keep.
+        var own = Assessment.Combine(account.Reasons.Select(r => r.Points));
+        var gate = Assessment.Ramp(own, policy["network.context_from"], policy["network.context_full"]);
+        var raw = MaxPerCode((ip?.Reasons ?? []).Concat(proxy?.Reasons ?? [])).ToArray();
+        var context = Math.Min(Assessment.Combine(raw.Select(r => r.Points)), policy["network.max_points"]) * gate;
+        var network = gate <= 0 ? [] : raw.Select(r => r with { Points = r.Points * gate });
+        var score = (int)Math.Round(Assessment.Combine([own, context]));
+        var reasons = MaxPerCode(account.Reasons.Concat(network)).Where(r => r.Points >= 0.5)
+            .OrderByDescending(r => r.Points).Select(r => r.Code).ToArray();
         return new(ActionFor(policy, score), score, reasons, policy.Version);
     }
 

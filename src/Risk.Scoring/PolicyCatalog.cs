@@ -36,7 +36,9 @@ public static class PolicyCatalog
         new("weight.fingerprint_monoculture", 10, 0, 100, "context points when many accounts share few TLS fingerprints"),
         new("weight.flagged_members", 30, 0, 100, "context points when much of an IP's or proxy's traffic comes from flagged accounts"),
         new("weight.cluster_risk", 70, 0, 100, "points an account inherits from a risky cluster"),
-        new("network.max_points", 35, 0, 100, "the most that IP and proxy context together can add; sharing alone never reaches the throttle threshold"),
+        new("network.max_points", 35, 0, 100, "the most that IP and proxy context together can add"),
+        new("network.context_from", 20, 0, 100, "own score below which IP and proxy context adds nothing: sharing alone is not guilt"),
+        new("network.context_full", 50, 0, 100, "own score at which IP and proxy context counts in full"),
 
         new("tier.scrutiny_multiplier", 1.25, 1, 3, "multiplier on content points for young edu, research and startup accounts"),
         new("tier.scrutiny_days", 90, 0, 3650, "edu, research and startup accounts younger than this get the scrutiny multiplier"),

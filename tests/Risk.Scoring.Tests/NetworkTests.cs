@@ -56,16 +56,28 @@ public class NetworkTests
     }
 
     [Fact]
-    public void Network_context_alone_is_capped_below_the_throttle_threshold()
+    public void Network_context_adds_nothing_to_an_account_without_signals_of_its_own()
     {
         var everything = new Assessment();
         foreach (var code in new[] { ReasonCodes.IpFanout, ReasonCodes.Synchrony, ReasonCodes.TemplateOverlap, ReasonCodes.FlaggedMembers, ReasonCodes.NewAccountShare })
             everything.Add(code, 100, 1);
         var d = DecisionRules.Decide(Policy, new EntityRisk(0, []), everything.ToRisk(), everything.ToRisk());
-        Assert.Equal((int)Policy["network.max_points"], d.Score);
+        Assert.Equal(0, d.Score);
         Assert.Equal(DecisionAction.Allow, d.Action);
-        // With signals of its own, the same context does count.
-        var own = new Assessment().Add(ReasonCodes.CotElicitation, 45, 1).ToRisk();
-        Assert.True(DecisionRules.Decide(Policy, own, everything.ToRisk()).Score > 45);
+        Assert.Empty(d.Reasons);
+    }
+
+    [Fact]
+    public void Network_context_counts_in_proportion_to_an_accounts_own_evidence_up_to_a_cap()
+    {
+        var everything = new Assessment();
+        foreach (var code in new[] { ReasonCodes.IpFanout, ReasonCodes.Synchrony, ReasonCodes.FlaggedMembers })
+            everything.Add(code, 100, 1);
+        var weak = DecisionRules.Decide(Policy, new Assessment().Add(ReasonCodes.AgenticExtraction, 25, 1).ToRisk(), everything.ToRisk());
+        var strong = DecisionRules.Decide(Policy, new Assessment().Add(ReasonCodes.CotElicitation, 50, 1).ToRisk(), everything.ToRisk());
+        Assert.True(weak.Score < Policy["threshold.throttle"], $"weak own evidence scored {weak.Score}");
+        // Full context at full evidence, capped: 1 − (1 − 0.50)(1 − 0.35).
+        Assert.Equal(68, strong.Score);
+        Assert.Contains(ReasonCodes.FlaggedMembers, strong.Reasons);
     }
 }

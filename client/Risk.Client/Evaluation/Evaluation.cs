@@ -17,13 +17,15 @@ public sealed record Evaluation(
 
 /// <param name="FlagRate">Recall for an attack cohort; the false-positive rate for a benign one.</param>
 /// <param name="MedianRequestsToFlag">Median, over the cohort's flagged accounts, of the requests sent up to the flag.</param>
+/// <param name="Throttled">Accounts whose action is throttle: not flagged, but slowed down.</param>
 public sealed record CohortResult(
     string Cohort,
     bool Malicious,
     int Accounts,
     int Flagged,
     double FlagRate,
-    double? MedianRequestsToFlag);
+    double? MedianRequestsToFlag,
+    int Throttled);
 
 /// <summary>The cluster that holds most of a campaign's accounts, and how clean it is.</summary>
 /// <param name="Purity">The campaign's accounts in the cluster, over all accounts in it.</param>

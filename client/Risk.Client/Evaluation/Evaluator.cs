@@ -20,8 +20,9 @@ public static class Evaluator
             {
                 var accounts = g.Select(a => a.Key).ToArray();
                 var flagged = accounts.Where(IsFlagged).ToArray();
+                var throttled = accounts.Count(a => byAccount.TryGetValue(a, out var v) && v.Decision.Action == DecisionAction.Throttle);
                 return new CohortResult(g.Key, g.First().Value.Malicious, accounts.Length, flagged.Length,
-                    Ratio(flagged.Length, accounts.Length), Median(flagged.Select(a => requestsToFlag.GetValueOrDefault(a))));
+                    Ratio(flagged.Length, accounts.Length), Median(flagged.Select(a => requestsToFlag.GetValueOrDefault(a))), throttled);
             })
             .OrderByDescending(c => c.Malicious).ThenBy(c => c.Cohort, StringComparer.Ordinal)
             .ToArray();
