@@ -16,6 +16,4 @@ public sealed class RiskClientOptions
     /// <summary>How many times to try reaching a gateway before giving up (one second apart).</summary>
     public int ConnectAttempts { get; set; } = 5;
 
-    /// <summary>Events per ingest call.</summary>
-    public int BatchSize { get; set; } = 1000;
 }

@@ -40,9 +40,9 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
         }
 
         var launchesTask = Launches(accounts);
-        var ipRisk = await ObserveAll<IIpGrain>(ips);
-        var proxyRisk = await ObserveAll<IProxyGrain>(proxies);
-        var launches = await launchesTask;
+        var ipTask = ObserveAll<IIpGrain>(ips);
+        var proxyTask = ObserveAll<IProxyGrain>(proxies);
+        var (ipRisk, proxyRisk, launches) = (await ipTask, await proxyTask, await launchesTask);
 
         var applied = accounts.Select(async pair =>
         {
