@@ -1,8 +1,12 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Risk.Silo;
+using Risk.Silo.Apis;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, RiskSiloExtensions.Switches);
 builder.AddRiskSilo();
-await builder.Build().RunAsync();
+builder.AddRiskHttp();
+var app = builder.Build();
+app.MapEventsApi();
+app.MapDecisionApi();
+app.MapHealthApi();
+await app.RunAsync();

@@ -16,6 +16,8 @@ public sealed class SiloProcess : IAsyncLifetime
     internal SiloProcess(string[] extraArgs) => _extraArgs = extraArgs;
 
     public int GatewayPort { get; } = Programs.FreePort();
+    public int HttpPort { get; } = Programs.FreePort();
+    public Uri Http => new($"http://127.0.0.1:{HttpPort}");
     public int SiloPort { get; } = Programs.FreePort();
 
     /// <summary>Arguments that point a `risk` command at this silo's gateway.</summary>
@@ -26,7 +28,7 @@ public sealed class SiloProcess : IAsyncLifetime
         _silo = Programs.Start(Programs.Silo,
         [
             .. _extraArgs, "--Risk:SiloPort", SiloPort.ToString(), "--Risk:PrimarySiloPort", SiloPort.ToString(),
-            "--Risk:GatewayPort", GatewayPort.ToString(),
+            "--Risk:GatewayPort", GatewayPort.ToString(), "--urls", Http.ToString(),
         ]);
         _silo.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _silo.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Risk.Client;
+using Risk.Contracts;
+using Risk.Grains;
+
+namespace Risk.Silo.Apis;
+
+/// <summary>GET /v1/decision for any caller, and GET /v1/authz for gateways' auth subrequests.</summary>
+public static class DecisionApi
+{
+    public const string AccountHeader = "X-Risk-Account";
+    public const string ProxyHeader = "X-Risk-Proxy";
+
+    public static void MapDecisionApi(this WebApplication app)
+    {
+        app.MapGet("/v1/decision", Decision);
+        app.MapGet("/v1/authz", Authz);
+    }
+
+    private static async Task<IResult> Decision(string? account, string? ip, string? proxy, IGrainFactory grains)
+    {
+        if (Problem(account, ip, proxy) is { } problem) return Results.Problem(problem, statusCode: 400);
+        var decision = await grains.GetGrain<IDecisionGrain>(0).Decide(account!, Blank(ip), Blank(proxy));
+        return Results.Text(Wire.DecisionJson(decision), "application/json");
+    }
+
+    /// <summary>
+    /// nginx auth_request, Envoy ext_authz (HTTP) and Traefik ForwardAuth: allow → 200, challenge and block → 403,
+    /// throttle → 429 with Retry-After. Every answer carries the X-Risk-* headers. nginx treats a 429 from the auth
+    /// subrequest as an error; deploy/nginx shows how to pass it on.
+    /// </summary>
+    private static async Task<IResult> Authz(HttpContext http, IGrainFactory grains, PolicyCache policies)
+    {
+        var headers = http.Request.Headers;
+        var account = Blank(headers[AccountHeader].ToString());
+        var ip = Blank(headers["X-Real-IP"].ToString()) ?? Blank(headers["X-Forwarded-For"].ToString().Split(',')[0].Trim());
+        var proxy = Blank(headers[ProxyHeader].ToString());
+        if (account is null)
+        {
+            http.Response.Headers["X-Risk-Reasons"] = "missing_account";
+            return Results.StatusCode(StatusCodes.Status401Unauthorized);
+        }
+        if (Problem(account, ip, proxy) is { } problem)
+        {
+            http.Response.Headers["X-Risk-Reasons"] = "bad_request";
+            return Results.Problem(problem, statusCode: 400);
+        }
+        var decision = await grains.GetGrain<IDecisionGrain>(0).Decide(account, ip, proxy);
+        var response = http.Response.Headers;
+        response["X-Risk-Action"] = Wire.Action(decision.Action);
+        response["X-Risk-Score"] = decision.Score.ToString(CultureInfo.InvariantCulture);
+        response["X-Risk-Reasons"] = string.Join(',', decision.Reasons);
+        response["X-Risk-Policy-Version"] = decision.PolicyVersion.ToString(CultureInfo.InvariantCulture);
+        switch (decision.Action)
+        {
+            case DecisionAction.Allow:
+                return Results.Ok();
+            case DecisionAction.Throttle:
+                var policy = await policies.Get();
+                response.RetryAfter = ((int)policy["throttle.retry_after_s"]).ToString(CultureInfo.InvariantCulture);
+                return Results.StatusCode(StatusCodes.Status429TooManyRequests);
+            default:
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+    }
+
+    /// <summary>The event contract's rules for the identifiers of a decision; null when they are fine.</summary>
+    private static string? Problem(string? account, string? ip, string? proxy)
+    {
+        if (string.IsNullOrEmpty(account)) return "account: required";
+        if (account.Length > EventRules.MaxStringLength) return $"account: longer than {EventRules.MaxStringLength} characters";
+        if (Blank(ip) is { } address && GrainKeys.NormalizeIp(address) is null) return "ip: not an IPv4 or IPv6 address";
+        if (proxy is { Length: > EventRules.MaxStringLength }) return $"proxy: longer than {EventRules.MaxStringLength} characters";
+        return null;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}
