@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Risk.Client.Gateway;
 
 namespace Risk.Client;
 
@@ -38,6 +39,15 @@ public static class RiskClientExtensions
     {
         services.Configure<RiskClientOptions>(configuration.GetSection(RiskClientOptions.Section));
         services.AddSingleton(sp => new RiskClient(sp.GetRequiredService<IGrainFactory>()));
+        return services;
+    }
+
+    /// <summary>The gateway side: background reporting and the pushed decision cache (section "Risk:Gateway").</summary>
+    public static IServiceCollection AddRiskGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<RiskGatewayOptions>(configuration.GetSection(RiskGatewayOptions.Section));
+        services.AddSingleton<RiskGateway>();
+        services.AddHostedService(sp => sp.GetRequiredService<RiskGateway>());
         return services;
     }
 }

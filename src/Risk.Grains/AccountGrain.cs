@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Risk.Contracts;
 using Risk.Scoring;
@@ -24,9 +25,22 @@ public sealed class AccountState
 public sealed class AccountGrain(
     [PersistentState("account", RiskGrainOptions.StorageName)] IPersistentState<AccountState> state,
     IOptions<RiskGrainOptions> options,
-    PolicyCache policies) : WriteBehindGrain<AccountState>(state, options), IAccountGrain
+    PolicyCache policies,
+    ILogger<AccountGrain> log) : WriteBehindGrain<AccountState>(state, options), IAccountGrain
 {
+    private Watchers? _watchers;
+
     private AccountProfile Profile => State.Profile;
+
+    private Watchers Watchers => _watchers ??= new(EntityKind.Account, this.GetPrimaryKeyString(), log);
+
+    public Task Watch(IDecisionObserver observer)
+    {
+        Watchers.Add(observer);
+        return Task.CompletedTask;
+    }
+
+    private void TellWatchers(PolicyView policy) => Watchers.TellIfMoved(Risk(policy), policy["push.min_score_change"]);
 
     public async Task<AccountStatus> Observe(AccountBatch batch)
     {
@@ -42,6 +56,7 @@ public sealed class AccountGrain(
         }
         await ReportToCluster(policy);
         MarkDirty();
+        TellWatchers(policy);
         return new AccountStatus(OwnFlagged(policy), State.Cluster?.ClusterId);
     }
 
@@ -75,6 +90,7 @@ public sealed class AccountGrain(
         State.Account ??= GrainKeys.Decode(this.GetPrimaryKeyString());
         State.Override = action;
         await WriteThrough();
+        TellWatchers(await policies.Get());
     }
 
     public async Task ClusterChanged(ClusterRisk risk)
@@ -82,8 +98,10 @@ public sealed class AccountGrain(
         // Clusters only ever merge into smaller ids: a push from a larger id than the one known is stale.
         if (State.Cluster is { } known && string.CompareOrdinal(risk.ClusterId, known.ClusterId) > 0) return;
         State.Cluster = risk;
-        if (State.FirstFlaggedAt is null) NoteIfFlagged(await policies.Get(), Max(Profile.LastSeen, risk.AsOf));
+        var policy = await policies.Get();
+        if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, Max(Profile.LastSeen, risk.AsOf));
         MarkDirty();
+        TellWatchers(policy);
     }
 
     private EntityRisk Risk(PolicyView policy) => Risk(policy, State.Cluster);

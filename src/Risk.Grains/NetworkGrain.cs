@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Risk.Contracts;
 using Risk.Scoring;
@@ -18,15 +19,30 @@ public abstract class NetworkGrain(
     IPersistentState<NetworkState> state,
     IOptions<RiskGrainOptions> options,
     PolicyCache policies,
-    string fanoutReason) : WriteBehindGrain<NetworkState>(state, options), INetworkGrain
+    ILogger log,
+    EntityKind kind) : WriteBehindGrain<NetworkState>(state, options), INetworkGrain
 {
     private readonly HashSet<string> _linked = [];
+    private Watchers? _watchers;
+
+    private string FanoutReason => kind == EntityKind.Ip ? ReasonCodes.IpFanout : ReasonCodes.ProxyFanout;
+
+    private Watchers Watchers => _watchers ??= new(kind, this.GetPrimaryKeyString(), log);
+
+    public Task Watch(IDecisionObserver observer)
+    {
+        Watchers.Add(observer);
+        return Task.CompletedTask;
+    }
 
     public async Task<EntityRisk> Observe(IReadOnlyList<NetworkSighting> sightings)
     {
         foreach (var s in sightings) State.Profile.Observe(s);
         MarkDirty();
-        return Risk(await policies.Get());
+        var policy = await policies.Get();
+        var risk = Risk(policy);
+        Watchers.TellIfMoved(risk, policy["push.min_score_change"]);
+        return risk;
     }
 
     public async Task<EntityRisk> GetRisk() => Risk(await policies.Get());
@@ -36,6 +52,7 @@ public abstract class NetworkGrain(
         var policy = await policies.Get();
         foreach (var m in members) State.Profile.Observe(m, State.Profile.LastSeen);
         MarkDirty();
+        Watchers.TellIfMoved(Risk(policy), policy["push.min_score_change"]);
         var flaggedClusters = members.Where(m => m.Flagged && m.Cluster is not null).Select(m => m.Cluster!).Distinct();
         if (!IsHub(policy))
         {
@@ -65,17 +82,21 @@ public abstract class NetworkGrain(
     {
         State.Override = action;
         await WriteThrough();
+        var policy = await policies.Get();
+        Watchers.TellIfMoved(Risk(policy), policy["push.min_score_change"]);
     }
 
-    private EntityRisk Risk(PolicyView policy) => State.Profile.Assess(policy, fanoutReason).ToRisk(State.Override, State.Profile.Events);
+    private EntityRisk Risk(PolicyView policy) => State.Profile.Assess(policy, FanoutReason).ToRisk(State.Override, State.Profile.Events);
 }
 
 public sealed class IpGrain(
     [PersistentState("ip", RiskGrainOptions.StorageName)] IPersistentState<NetworkState> state,
     IOptions<RiskGrainOptions> options,
-    PolicyCache policies) : NetworkGrain(state, options, policies, ReasonCodes.IpFanout), IIpGrain;
+    PolicyCache policies,
+    ILogger<IpGrain> log) : NetworkGrain(state, options, policies, log, EntityKind.Ip), IIpGrain;
 
 public sealed class ProxyGrain(
     [PersistentState("proxy", RiskGrainOptions.StorageName)] IPersistentState<NetworkState> state,
     IOptions<RiskGrainOptions> options,
-    PolicyCache policies) : NetworkGrain(state, options, policies, ReasonCodes.ProxyFanout), IProxyGrain;
+    PolicyCache policies,
+    ILogger<ProxyGrain> log) : NetworkGrain(state, options, policies, log, EntityKind.Proxy), IProxyGrain;

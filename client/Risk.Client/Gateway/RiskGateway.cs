@@ -1,0 +1,146 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Risk.Contracts;
+
+namespace Risk.Client.Gateway;
+
+/// <summary>
+/// What a .NET gateway embeds. <see cref="Report"/> queues an event and never blocks the request path: past the
+/// queue's capacity, events are dropped and counted. A background loop sends them in batches. <see cref="Decide"/>
+/// answers from a local cache that grains keep fresh by push; a miss asks the grains, waiting at most
+/// <see cref="RiskGatewayOptions.DecisionTimeout"/> before the configured fail mode answers.
+/// </summary>
+public sealed partial class RiskGateway : BackgroundService
+{
+    public const string Unavailable = "risk_unavailable";
+
+    private readonly IGrainFactory _grains;
+    private readonly RiskGatewayOptions _options;
+    private readonly ILogger<RiskGateway> _log;
+    private readonly Channel<RiskEvent> _queue;
+    private IDecisionObserver? _observerRef;
+    private IPolicyObserver? _policyRef;
+    private long _dropped, _sent, _rejected, _timeouts;
+
+    public RiskGateway(IGrainFactory grains, IOptions<RiskGatewayOptions> options, ILogger<RiskGateway> log)
+    {
+        _grains = grains;
+        _options = options.Value;
+        _log = log;
+        _queue = Channel.CreateBounded<RiskEvent>(new BoundedChannelOptions(_options.QueueCapacity)
+        {
+            // Wait, not DropWrite: with Wait, TryWrite says false when full (it never waits), so drops can be counted.
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+        Cache = new DecisionCache(_options.CacheCapacity, _options.CacheTtl);
+    }
+
+    public DecisionCache Cache { get; }
+    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Sent => Interlocked.Read(ref _sent);
+    public long Rejected => Interlocked.Read(ref _rejected);
+    public long Timeouts => Interlocked.Read(ref _timeouts);
+
+    /// <returns>False when the queue was full and the event was dropped.</returns>
+    public bool Report(RiskEvent e)
+    {
+        if (_queue.Writer.TryWrite(e)) return true;
+        Interlocked.Increment(ref _dropped);
+        return false;
+    }
+
+    public ValueTask<Decision> Decide(string account, string? ip = null, string? proxy = null, CancellationToken ct = default) =>
+        Cache.TryGet(account, ip, proxy, out var cached) ? ValueTask.FromResult(cached) : new ValueTask<Decision>(Miss(account, ip, proxy, ct));
+
+    private async Task<Decision> Miss(string account, string? ip, string? proxy, CancellationToken ct)
+    {
+        var versions = Cache.Versions(account, ip, proxy);
+        try
+        {
+            var decision = await _grains.GetGrain<IDecisionGrain>(0).Decide(account, ip, proxy).WaitAsync(_options.DecisionTimeout, ct);
+            Cache.Put(account, ip, proxy, decision, versions);
+            _ = WatchAsync(account, ip, proxy);
+            return decision;
+        }
+        catch (TimeoutException)
+        {
+            Interlocked.Increment(ref _timeouts);
+            return _options.FailMode == FailMode.Open
+                ? new Decision(DecisionAction.Allow, 0, [Unavailable], 0)
+                : new Decision(DecisionAction.Block, 100, [Unavailable], 0);
+        }
+    }
+
+    /// <summary>Asks the entities behind a new cache entry to push when they change. Off the request path.</summary>
+    private async Task WatchAsync(string account, string? ip, string? proxy)
+    {
+        if (_observerRef is null) return;
+        try
+        {
+            await _grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).Watch(_observerRef);
+            if (ip is not null) await _grains.GetGrain<IIpGrain>(GrainKeys.Ip(ip)).Watch(_observerRef);
+            if (proxy is not null) await _grains.GetGrain<IProxyGrain>(GrainKeys.Proxy(proxy)).Watch(_observerRef);
+        }
+        catch (Exception e)
+        {
+            LogWatchFailed(e);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _observerRef = _grains.CreateObjectReference<IDecisionObserver>(Cache);
+        _policyRef = _grains.CreateObjectReference<IPolicyObserver>(Cache);
+        _ = KeepPolicyWatch(stoppingToken);
+        var batch = new List<RiskEvent>(_options.BatchSize);
+        var reader = _queue.Reader;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await reader.WaitToReadAsync(stoppingToken)) break;
+                using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                window.CancelAfter(_options.FlushInterval);
+                while (batch.Count < _options.BatchSize)
+                {
+                    if (reader.TryRead(out var e)) { batch.Add(e); continue; }
+                    try { if (!await reader.WaitToReadAsync(window.Token)) break; }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { break; }
+                }
+                var receipt = await _grains.GetGrain<IIngestGrain>(0).Ingest(batch.ToArray());
+                Interlocked.Add(ref _sent, receipt.Accepted);
+                Interlocked.Add(ref _rejected, receipt.Rejections.Count);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // The batch is lost, not retried: reporting must never back up into the request path.
+                Interlocked.Add(ref _dropped, batch.Count);
+                LogSendFailed(e, batch.Count);
+            }
+            batch.Clear();
+        }
+    }
+
+    private async Task KeepPolicyWatch(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try { await _grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Subscribe(_policyRef!); }
+            catch (Exception e) { LogWatchFailed(e); }
+            try { await Task.Delay(TimeSpan.FromSeconds(60), ct); } catch (OperationCanceledException) { break; }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send {Count} events to Risk; they are dropped")]
+    private partial void LogSendFailed(Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not subscribe to Risk pushes; cached decisions rely on their TTL")]
+    private partial void LogWatchFailed(Exception e);
+}

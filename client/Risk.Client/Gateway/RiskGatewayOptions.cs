@@ -1,0 +1,28 @@
+namespace Risk.Client.Gateway;
+
+public enum FailMode { Open, Closed }
+
+/// <summary>How a gateway's Risk client reports and decides (configuration section "Risk:Gateway").</summary>
+public sealed class RiskGatewayOptions
+{
+    public const string Section = "Risk:Gateway";
+
+    /// <summary>Events waiting to be sent; past this, new events are dropped and counted, never waited for.</summary>
+    public int QueueCapacity { get; set; } = 100_000;
+
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>The longest an event waits for its batch to fill.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a cache miss may wait for the grains before the fail mode answers.</summary>
+    public TimeSpan DecisionTimeout { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Open: allow when Risk cannot answer in time. Closed: block.</summary>
+    public FailMode FailMode { get; set; } = FailMode.Open;
+
+    public int CacheCapacity { get; set; } = 200_000;
+
+    /// <summary>A safety net under the pushes: no cached decision is older than this.</summary>
+    public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Risk.Client.Gateway;
+using Risk.Contracts;
+using Risk.Scoring;
+
+namespace Risk.Client.Tests;
+
+public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedCluster>
+{
+    private static readonly DateTime T0 = new(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc);
+
+    private RiskGateway Gateway(RiskGatewayOptions? options = null) =>
+        new(embedded.Cluster.Client, Options.Create(options ?? new RiskGatewayOptions { DecisionTimeout = TimeSpan.FromSeconds(10) }), NullLogger<RiskGateway>.Instance);
+
+    private static RiskEvent Extraction(string account, int i) => new(
+        T0.AddSeconds(20 * i), account, "192.0.2.140", AccountCreated: T0.AddDays(-1), InTokens: 50, OutTokens: 1500,
+        Prompt: PromptFeatures.Extract($"Think step by step and show your full reasoning for benchmark item {i % 3}"));
+
+    private static async Task Eventually(Func<Task<bool>> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await done() && DateTime.UtcNow < deadline) await Task.Delay(50);
+    }
+
+    [Fact]
+    public async Task A_cached_decision_is_served_locally_until_a_push_invalidates_it()
+    {
+        var gateway = Gateway();
+        await gateway.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.Equal(DecisionAction.Allow, (await gateway.Decide("gw-alice")).Action);
+            Assert.Equal(DecisionAction.Allow, (await gateway.Decide("gw-alice")).Action);
+            Assert.Equal(1, gateway.Cache.Hits);
+
+            // Traffic changes the account's risk; its grain pushes, and the next Decide asks the grains again.
+            await embedded.Cluster.Client.GetGrain<IIngestGrain>(0).Ingest(Enumerable.Range(0, 200).Select(i => Extraction("gw-alice", i)).ToArray());
+            await Eventually(async () => (await gateway.Decide("gw-alice")).IsFlagged);
+            Assert.True((await gateway.Decide("gw-alice")).IsFlagged);
+            Assert.True(gateway.Cache.Invalidations >= 1);
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_policy_change_clears_every_cached_decision()
+    {
+        var gateway = Gateway();
+        await gateway.StartAsync(CancellationToken.None);
+        try
+        {
+            var before = await gateway.Decide("gw-bob");
+            var policy = await embedded.Cluster.Client.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Set("threshold.block", 86, "test");
+            await Eventually(async () => (await gateway.Decide("gw-bob")).PolicyVersion == policy.Version);
+            Assert.Equal(policy.Version, (await gateway.Decide("gw-bob")).PolicyVersion);
+            Assert.NotEqual(before.PolicyVersion, policy.Version);
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Theory]
+    [InlineData(FailMode.Open, DecisionAction.Allow)]
+    [InlineData(FailMode.Closed, DecisionAction.Block)]
+    public async Task A_miss_that_times_out_answers_by_the_fail_mode(FailMode mode, DecisionAction expected)
+    {
+        var gateway = Gateway(new RiskGatewayOptions { DecisionTimeout = TimeSpan.Zero, FailMode = mode });
+        var decision = await gateway.Decide($"gw-timeout-{mode}");
+        Assert.Equal(expected, decision.Action);
+        Assert.Equal([RiskGateway.Unavailable], decision.Reasons);
+        Assert.Equal(1, gateway.Timeouts);
+    }
+
+    [Fact]
+    public void Reporting_never_blocks_and_counts_what_a_full_queue_drops()
+    {
+        // Not started: nothing drains the queue, as when the cluster is slow.
+        var gateway = Gateway(new RiskGatewayOptions { QueueCapacity = 10 });
+        var accepted = Enumerable.Range(0, 100).Count(i => gateway.Report(Extraction("gw-flood", i)));
+        Assert.Equal(10, accepted);
+        Assert.Equal(90, gateway.Dropped);
+    }
+
+    [Fact]
+    public async Task Reported_events_reach_the_grains_in_the_background()
+    {
+        var gateway = Gateway(new RiskGatewayOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
+        await gateway.StartAsync(CancellationToken.None);
+        try
+        {
+            for (var i = 0; i < 25; i++) Assert.True(gateway.Report(Extraction("gw-carol", i)));
+            await Eventually(() => Task.FromResult(gateway.Sent == 25));
+            Assert.Equal(25, gateway.Sent);
+            Assert.Equal(25, (await new RiskClient(embedded.Cluster.Client).Verdict("gw-carol")).Events);
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+}
