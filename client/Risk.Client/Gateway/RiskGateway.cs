@@ -90,10 +90,17 @@ public sealed partial class RiskGateway : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Subscribes to policy pushes before the gateway starts answering, so no change can slip past the cache.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         _observerRef = _grains.CreateObjectReference<IDecisionObserver>(Cache);
         _policyRef = _grains.CreateObjectReference<IPolicyObserver>(Cache);
+        await WatchPolicy();
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         _ = KeepPolicyWatch(stoppingToken);
         var batch = new List<RiskEvent>(_options.BatchSize);
         var reader = _queue.Reader;
@@ -128,14 +135,20 @@ public sealed partial class RiskGateway : BackgroundService
         }
     }
 
+    /// <summary>Renews the policy subscription well inside the policy grain's two-minute expiry.</summary>
     private async Task KeepPolicyWatch(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
-            try { await _grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Subscribe(_policyRef!); }
-            catch (Exception e) { LogWatchFailed(e); }
             try { await Task.Delay(TimeSpan.FromSeconds(60), ct); } catch (OperationCanceledException) { break; }
+            await WatchPolicy();
         }
+    }
+
+    private async Task WatchPolicy()
+    {
+        try { await _grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Subscribe(_policyRef!).WaitAsync(TimeSpan.FromSeconds(5)); }
+        catch (Exception e) { LogWatchFailed(e); }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send {Count} events to Risk; they are dropped")]
