@@ -50,6 +50,7 @@ public static class ExplainCommand
             ("near-duplicate template share", P(s.TemplateReuseShare)),
             ("log-gap spread", F(s.GapSpread)), ("active hours of 24", s.ActiveHours.ToString(CultureInfo.InvariantCulture)),
             ("distinct IPs", F(s.DistinctIps)), ("distinct ASNs", F(s.DistinctAsns)),
+            ("tokens per day", F(s.TokensPerDay)),
             ("output / input tokens", F(s.OutputToInput)),
             ("share on a model launched within a day", P(s.EarlyModelShare)),
             ("account age (days)", s.AgeDays is { } age ? F(age) : "unknown"), ("tier", s.Tier.ToString().ToLowerInvariant()),

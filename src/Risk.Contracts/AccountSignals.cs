@@ -23,7 +23,8 @@ public sealed record AccountSignals(
     [property: Id(14)] double OutputToInput,
     [property: Id(15)] double? AgeDays,
     [property: Id(16)] AccountTier Tier,
-    [property: Id(17)] double EarlyModelShare);
+    [property: Id(17)] double EarlyModelShare,
+    [property: Id(18)] double TokensPerDay);
 
 /// <summary>Why an account stands where it does: what `risk explain` prints.</summary>
 /// <param name="Own">The account's own signals' contributions.</param>

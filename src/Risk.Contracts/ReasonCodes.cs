@@ -9,6 +9,7 @@ public static class ReasonCodes
     public const string SensitiveRewrite = "sensitive_rewrite";
     public const string TemplateReuse = "template_reuse";
     public const string HighVolume = "high_volume";
+    public const string HighTokenVolume = "high_token_volume";
     public const string MachineTiming = "machine_timing";
     public const string RoundTheClock = "round_the_clock";
     public const string ManyIps = "many_ips";

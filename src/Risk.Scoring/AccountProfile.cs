@@ -106,7 +106,8 @@ public sealed class AccountProfile
             AgeDays: Created is { } c ? (at - c).TotalDays : null,
             Tier,
             // Over the last hours, not the day: an operation moves its traffic within hours of a launch.
-            EarlyModelShare: RequestsHour.ValueAt(at, ShortHalfLife) is var hour and > 0 ? EarlyModelRequests.ValueAt(at, ShortHalfLife) / hour : 0);
+            EarlyModelShare: RequestsHour.ValueAt(at, ShortHalfLife) is var hour and > 0 ? EarlyModelRequests.ValueAt(at, ShortHalfLife) / hour : 0,
+            TokensPerDay: (inTokens + outTokens) * Math.Log(2));
     }
 
     /// <summary>The account's own risk as of its latest event, before cluster and network context.</summary>
@@ -131,6 +132,9 @@ public sealed class AccountProfile
 
         var highVolume = policy["account.high_volume_per_day"];
         a.Add(ReasonCodes.HighVolume, policy.Weight(ReasonCodes.HighVolume), Assessment.Ramp(m.RequestsPerDay, highVolume, 3 * highVolume));
+        // Cost, not only count: a few huge requests can cost more than many small ones.
+        var highTokens = policy["account.high_tokens_per_day"];
+        a.Add(ReasonCodes.HighTokenVolume, policy.Weight(ReasonCodes.HighTokenVolume), Assessment.Ramp(m.TokensPerDay, highTokens, 3 * highTokens));
         if (m.Gaps >= 10)
             a.Add(ReasonCodes.MachineTiming, policy.Weight(ReasonCodes.MachineTiming), Assessment.Ramp(-m.GapSpread, -0.7, -0.2));
         if (m.Events >= 48)

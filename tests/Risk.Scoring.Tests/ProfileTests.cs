@@ -87,4 +87,15 @@ public class ProfileTests
         Assert.Contains(pivot.Assess(Policy).ToRisk().Reasons, r => r.Code == ReasonCodes.EarlyModelSwitch);
         Assert.DoesNotContain(steady.Assess(Policy).ToRisk().Reasons, r => r.Code == ReasonCodes.EarlyModelSwitch);
     }
+
+    [Fact]
+    public void A_few_huge_requests_count_as_high_volume_by_cost_not_by_count()
+    {
+        var bulk = new AccountProfile();
+        for (var i = 0; i < 20; i++)
+            bulk.Observe(Event(i, $"summarise document {i}", gapSeconds: 3600) with { InTokens = 400_000, OutTokens = 100_000 });
+        var risk = bulk.Assess(Policy).ToRisk();
+        Assert.Contains(risk.Reasons, r => r.Code == ReasonCodes.HighTokenVolume);
+        Assert.DoesNotContain(risk.Reasons, r => r.Code == ReasonCodes.HighVolume);
+    }
 }
