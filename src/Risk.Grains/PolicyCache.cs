@@ -15,6 +15,10 @@ public sealed partial class PolicyCache(IGrainFactory grains, ILogger<PolicyCach
     public static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(30);
 
     private volatile PolicyView? _current;
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once this silo hears policy pushes; until then a change may reach it only by the poll.</summary>
+    public Task Subscribed => _subscribed.Task;
 
     /// <summary>The policy as this silo knows it; loads it on first use.</summary>
     public async ValueTask<PolicyView> Get() => _current ?? await Load();
@@ -50,18 +54,22 @@ public sealed partial class PolicyCache(IGrainFactory grains, ILogger<PolicyCach
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var self = grains.CreateObjectReference<IPolicyObserver>(this);
+        var subscribed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Subscribe(self);
                 await Load();
+                subscribed = true;
+                _subscribed.TrySetResult();
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogRefreshFailed(e);
+                // Early on the silo may still be starting: retry within a second until the first subscription holds.
+                if (subscribed) LogRefreshFailed(e);
             }
-            try { await Task.Delay(RefreshEvery, stoppingToken); }
+            try { await Task.Delay(subscribed ? RefreshEvery : TimeSpan.FromSeconds(1), stoppingToken); }
             catch (OperationCanceledException) { break; }
         }
     }

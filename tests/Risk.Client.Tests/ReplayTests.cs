@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Risk.Grains;
 using Orleans.TestingHost;
 using Risk.Client;
 using Risk.Silo;
@@ -22,6 +24,7 @@ public sealed class EmbeddedCluster : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+        await Cluster.Silos[0].ServiceProvider.GetRequiredService<PolicyCache>().Subscribed.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public async Task DisposeAsync()

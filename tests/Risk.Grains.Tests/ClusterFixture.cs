@@ -26,8 +26,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        // Each silo's policy cache subscribes in the background; wait until both have loaded the policy.
-        foreach (var silo in Cluster.Silos) await PolicyCacheOf(silo).Get();
+        // Each silo's policy cache subscribes in the background; wait until both hear pushes.
+        foreach (var silo in Cluster.Silos) await PolicyCacheOf(silo).Subscribed.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public static PolicyCache PolicyCacheOf(InProcessSiloHandle silo) => silo.ServiceProvider.GetRequiredService<PolicyCache>();

@@ -11,10 +11,11 @@ public sealed record Run(int ExitCode, string Stdout, string Stderr);
 public static class Programs
 {
     public static readonly string Root = FindRoot();
-    private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+    public static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
 
     public static string Risk => Path.Combine(Root, "client", "Risk.Cli", "bin", Configuration, "net10.0", "risk.dll");
     public static string Silo => Path.Combine(Root, "silo", "Risk.Silo", "bin", Configuration, "net10.0", "Risk.Silo.dll");
+    public static string Benchmarks => Path.Combine(Root, "tests", "Risk.Benchmarks", "bin", Configuration, "net10.0", "Risk.Benchmarks.dll");
 
     public static async Task<Run> Cli(params string[] args) => await Cli(TimeSpan.FromMinutes(3), args);
 

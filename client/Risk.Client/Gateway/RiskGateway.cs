@@ -58,11 +58,13 @@ public sealed partial class RiskGateway : BackgroundService
     private async Task<Decision> Miss(string account, string? ip, string? proxy, CancellationToken ct)
     {
         var versions = Cache.Versions(account, ip, proxy);
+        // Watch first, so the entities know to push before they are read; cache the answer only once the watch
+        // is in place, so no cached decision can miss its invalidation.
+        var watching = WatchAsync(account, ip, proxy);
         try
         {
             var decision = await _grains.GetGrain<IDecisionGrain>(0).Decide(account, ip, proxy).WaitAsync(_options.DecisionTimeout, ct);
-            Cache.Put(account, ip, proxy, decision, versions);
-            _ = WatchAsync(account, ip, proxy);
+            _ = CacheOnceWatched(watching, account, ip, proxy, decision, versions);
             return decision;
         }
         catch (TimeoutException)
@@ -74,19 +76,28 @@ public sealed partial class RiskGateway : BackgroundService
         }
     }
 
-    /// <summary>Asks the entities behind a new cache entry to push when they change. Off the request path.</summary>
-    private async Task WatchAsync(string account, string? ip, string? proxy)
+    private async Task CacheOnceWatched(Task<bool> watching, string account, string? ip, string? proxy, Decision decision, (long, long, long, long) versions)
     {
-        if (_observerRef is null) return;
+        if (await watching) Cache.Put(account, ip, proxy, decision, versions);
+    }
+
+    /// <summary>Asks the entities behind a decision to push when they change. True once all of them agreed.</summary>
+    private async Task<bool> WatchAsync(string account, string? ip, string? proxy)
+    {
+        // Not started (no observer yet): nothing would invalidate an entry, so nothing is cached.
+        if (_observerRef is null) return false;
         try
         {
-            await _grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).Watch(_observerRef);
-            if (ip is not null) await _grains.GetGrain<IIpGrain>(GrainKeys.Ip(ip)).Watch(_observerRef);
-            if (proxy is not null) await _grains.GetGrain<IProxyGrain>(GrainKeys.Proxy(proxy)).Watch(_observerRef);
+            await Task.WhenAll(
+                _grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).Watch(_observerRef),
+                ip is null ? Task.CompletedTask : _grains.GetGrain<IIpGrain>(GrainKeys.Ip(ip)).Watch(_observerRef),
+                proxy is null ? Task.CompletedTask : _grains.GetGrain<IProxyGrain>(GrainKeys.Proxy(proxy)).Watch(_observerRef));
+            return true;
         }
         catch (Exception e)
         {
             LogWatchFailed(e);
+            return false;
         }
     }
 

@@ -17,10 +17,10 @@ public static class HealthApi
 }
 
 /// <summary>
-/// Readiness: this silo is Active in the membership, and a read of the policy through a grain succeeds in time
-/// (the policy grain reads storage when it activates). Probing storage directly is left to the storage provider.
+/// Readiness: this silo is Active in the membership, hears policy pushes, and a read of the policy through a grain
+/// succeeds in time (the policy grain reads storage when it activates).
 /// </summary>
-public sealed class Readiness(IClusterMembershipService membership, ILocalSiloDetails silo, IGrainFactory grains)
+public sealed class Readiness(IClusterMembershipService membership, ILocalSiloDetails silo, IGrainFactory grains, Risk.Grains.PolicyCache policies)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
@@ -28,6 +28,7 @@ public sealed class Readiness(IClusterMembershipService membership, ILocalSiloDe
     {
         var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
         if (status != SiloStatus.Active) return $"silo is {status}, not Active";
+        if (!policies.Subscribed.IsCompleted) return "not yet subscribed to policy changes";
         try
         {
             await grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get().WaitAsync(Timeout, ct);

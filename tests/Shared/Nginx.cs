@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Risk.Tests.Shared;
 
-namespace Risk.Cli.Tests;
+namespace Risk.Tests.Shared;
 
 /// <summary>
 /// A real nginx (Debian's package; .ci/run installs it) running deploy/nginx's config in a temporary prefix, in
@@ -21,7 +20,10 @@ public sealed class Nginx : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<Nginx> Start(string riskSilo)
+    /// <summary>The stand-in app's own address: the same static answer without the auth step, for comparison.</summary>
+    public Uri App { get; private init; } = null!;
+
+    public static async Task<Nginx> Start(string riskSilo, string authTimeout = "2s")
     {
         var binary = new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("nginx is not installed: apt-get install nginx (.ci/run does)");
@@ -36,12 +38,12 @@ public sealed class Nginx : IAsyncDisposable
             ["RISK_APP"] = $"127.0.0.1:{Programs.FreePort()}",
             // The tests check what nginx does with each answer, not how fast Risk answers on a loaded CI machine;
             // the benchmark measures the latency.
-            ["RISK_AUTH_TIMEOUT"] = "2s",
+            ["RISK_AUTH_TIMEOUT"] = authTimeout,
         };
         var config = Path.Combine(prefix, "nginx.conf");
         await File.WriteAllTextAsync(config, Fill("nginx.conf.template", values));
         await File.WriteAllTextAsync(Path.Combine(prefix, "conf.d", "app.conf"), Fill("test-app.conf.template", values));
-        var nginx = new Nginx(prefix, config, port);
+        var nginx = new Nginx(prefix, config, port) { App = new Uri("http://" + values["RISK_APP"]) };
         await nginx.Run(binary, "-p", prefix, "-c", config);
         return nginx;
     }
