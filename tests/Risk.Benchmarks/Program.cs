@@ -22,7 +22,10 @@ using var silo = Programs.Start(Programs.Silo,
 try
 {
     var builder = Host.CreateApplicationBuilder();
+    builder.Logging.ClearProviders();
+    builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error); // refused connects while the silo starts
     builder.Configuration["Risk:GatewayPort"] = $"{gatewayPort}";
     builder.Configuration["Risk:ConnectAttempts"] = "60";
     builder.AddRiskClient();
