@@ -1,5 +1,6 @@
 using System.Globalization;
 using Risk.Client;
+using Risk.Client.Gateway;
 using Risk.Contracts;
 using Risk.Grains;
 
@@ -17,10 +18,10 @@ public static class DecisionApi
         app.MapGet("/v1/authz", Authz);
     }
 
-    private static async Task<IResult> Decision(string? account, string? ip, string? proxy, IGrainFactory grains)
+    private static async Task<IResult> Decision(string? account, string? ip, string? proxy, RiskGateway gateway)
     {
         if (Problem(account, ip, proxy) is { } problem) return Results.Problem(problem, statusCode: 400);
-        var decision = await grains.GetGrain<IDecisionGrain>(0).Decide(account!, Blank(ip), Blank(proxy));
+        var decision = await gateway.Decide(account!, Blank(ip), Blank(proxy));
         return Results.Text(Wire.DecisionJson(decision), "application/json");
     }
 
@@ -29,7 +30,7 @@ public static class DecisionApi
     /// throttle → 429 with Retry-After. Every answer carries the X-Risk-* headers. nginx treats a 429 from the auth
     /// subrequest as an error; deploy/nginx shows how to pass it on.
     /// </summary>
-    private static async Task<IResult> Authz(HttpContext http, IGrainFactory grains, PolicyCache policies)
+    private static async Task<IResult> Authz(HttpContext http, RiskGateway gateway, PolicyCache policies)
     {
         var headers = http.Request.Headers;
         var account = Blank(headers[AccountHeader].ToString());
@@ -45,7 +46,7 @@ public static class DecisionApi
             http.Response.Headers["X-Risk-Reasons"] = "bad_request";
             return Results.Problem(problem, statusCode: 400);
         }
-        var decision = await grains.GetGrain<IDecisionGrain>(0).Decide(account, ip, proxy);
+        var decision = await gateway.Decide(account, ip, proxy);
         var response = http.Response.Headers;
         response["X-Risk-Action"] = Wire.Action(decision.Action);
         response["X-Risk-Score"] = decision.Score.ToString(CultureInfo.InvariantCulture);

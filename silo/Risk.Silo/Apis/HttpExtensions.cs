@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Risk.Client;
 
 namespace Risk.Silo.Apis;
 
@@ -25,6 +26,9 @@ public static class HttpExtensions
         builder.Services.Configure<HttpApiOptions>(builder.Configuration.GetSection(HttpApiOptions.Section));
         builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         builder.Services.AddSingleton<Readiness>();
+        // Decisions over HTTP come from the same pushed cache a .NET gateway embeds, hosted here for every other gateway.
+    // Its miss timeout is long (appsettings: 1 s): the HTTP caller (nginx, Envoy, Traefik) applies its own.
+        builder.Services.AddRiskGateway(builder.Configuration);
         return builder;
     }
 }
