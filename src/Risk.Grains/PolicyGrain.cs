@@ -70,13 +70,19 @@ public sealed partial class PolicyGrain(
         if (state.State.History.Count > HistoryLimit) state.State.History.RemoveRange(0, state.State.History.Count - HistoryLimit);
         await state.WriteStateAsync();
         LogChange(next.Version, what, newValue, actor);
+        // All at once: one gone gateway must not hold up every silo behind it until its call times out.
+        var calls = _observers.ToArray().Select(async o =>
+        {
+            try { await o.PolicyChanged(next); }
+            catch { _observers.Unsubscribe(o); }
+        });
         try
         {
-            await _observers.Notify(o => o.PolicyChanged(next)).WaitAsync(NotifyTimeout);
+            await Task.WhenAll(calls).WaitAsync(NotifyTimeout);
         }
         catch (TimeoutException)
         {
-            // Stored already; silos that missed the push pick it up on their next poll.
+            // Stored already; silos and gateways that missed the push pick it up on their next poll or TTL.
             LogSlowNotify(next.Version);
         }
         return next;
