@@ -14,6 +14,16 @@ RESULTS="$ROOT/TestResults"
 
 [[ -x node_modules/.bin/azurite ]] || npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
+# The gateway tests run Debian's nginx. Install it where we can (root with apt, as in CI); else say how.
+if ! command -v nginx >/dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "test.sh: installing nginx for the gateway tests..."
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+    else
+        echo "test.sh: nginx is missing, so the gateway tests will fail: sudo apt-get install nginx" >&2
+    fi
+fi
+
 # Fresh emulator data for every run; stopped however we leave (error, Ctrl-C).
 # If an Azurite is already listening (e.g. deploy/run-local.sh), start is a
 # no-op, the tests use that one, and stop finds no pid file here: also a no-op.
