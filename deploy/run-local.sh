@@ -120,7 +120,8 @@ fi
 
 cat <<MSG
 
-The system is running: silo pid $silo_pid (log $SILO_LOG), Azurite on 127.0.0.1:10000-10002.
+The system is running: silo pid $silo_pid (log $SILO_LOG), Azurite on 127.0.0.1:10000-10002,
+HTTP API on http://127.0.0.1:8080 (e.g. curl 'http://127.0.0.1:8080/v1/decision?account=${top:-<account-id>}').
 Talk to it from another terminal in $ROOT:
   alias risk='dotnet $CLI_DLL'
   risk decide --account ${top:-<account-id>}
