@@ -1,7 +1,8 @@
 using Risk.Silo;
 using Risk.Silo.Apis;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json sits beside the program, wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, RiskSiloExtensions.Switches);
 builder.AddRiskSilo();
 builder.AddRiskHttp();
