@@ -40,7 +40,7 @@ public sealed class AccountGrain(
         return Task.CompletedTask;
     }
 
-    private void TellWatchers(PolicyView policy) => Watchers.TellIfMoved(Risk(policy), policy["push.min_score_change"]);
+    private void TellWatchers(PolicyView policy) => Watchers.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
 
     public async Task<AccountStatus> Observe(AccountBatch batch)
     {
@@ -54,13 +54,14 @@ public sealed class AccountGrain(
             Profile.Observe(e, e.Model is { } model && batch.Launches?.TryGetValue(model, out var launched) == true ? launched : null);
             if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, e.Ts);
         }
-        await ReportToCluster(policy);
+        // The account's own score, once per batch: it decides both the cluster report and the status for the network grains.
+        var own = Profile.Assess(policy).Score;
+        var ownFlagged = DecisionRules.ActionFor(policy, own) >= DecisionAction.Challenge;
+        await ReportToCluster(policy, own, ownFlagged);
         MarkDirty();
         TellWatchers(policy);
-        return new AccountStatus(OwnFlagged(policy), State.Cluster?.ClusterId);
+        return new AccountStatus(ownFlagged, State.Cluster?.ClusterId);
     }
-
-    private bool OwnFlagged(PolicyView policy) => DecisionRules.ActionFor(policy, Profile.Assess(policy).Score) >= DecisionAction.Challenge;
 
     public async Task<EntityRisk> GetRisk() => Risk(await policies.Get());
 
@@ -124,12 +125,10 @@ public sealed class AccountGrain(
     /// Tells the cluster of this account's payment instrument about the account's own score, but only when it
     /// moved materially, and takes the cluster's risk from the answer. The cluster never calls back and waits.
     /// </summary>
-    private async Task ReportToCluster(PolicyView policy)
+    private async Task ReportToCluster(PolicyView policy, double own, bool flagged)
     {
         if (Profile.Payment is not { } payment) return;
         var clusterId = ClusterKeys.ForPayment(payment);
-        var own = Profile.Assess(policy).Score;
-        var flagged = DecisionRules.ActionFor(policy, own) >= DecisionAction.Challenge;
         var joined = State.HomeCluster == clusterId && State.ReportedToCluster;
         var material = !joined
             || Math.Abs(own - State.ReportedOwnScore) >= policy["push.min_score_change"]

@@ -41,7 +41,7 @@ public abstract class NetworkGrain(
         MarkDirty();
         var policy = await policies.Get();
         var risk = Risk(policy);
-        Watchers.TellIfMoved(risk, policy["push.min_score_change"]);
+        Watchers.TellIfMoved(() => risk, policy["push.min_score_change"]);
         return risk;
     }
 
@@ -52,7 +52,7 @@ public abstract class NetworkGrain(
         var policy = await policies.Get();
         foreach (var m in members) State.Profile.Observe(m, State.Profile.LastSeen);
         MarkDirty();
-        Watchers.TellIfMoved(Risk(policy), policy["push.min_score_change"]);
+        Watchers.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
         var flaggedClusters = members.Where(m => m.Flagged && m.Cluster is not null).Select(m => m.Cluster!).Distinct();
         if (!IsHub(policy))
         {
@@ -83,7 +83,7 @@ public abstract class NetworkGrain(
         State.Override = action;
         await WriteThrough();
         var policy = await policies.Get();
-        Watchers.TellIfMoved(Risk(policy), policy["push.min_score_change"]);
+        Watchers.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
     }
 
     private EntityRisk Risk(PolicyView policy) => State.Profile.Assess(policy, FanoutReason).ToRisk(State.Override, State.Profile.Events);

@@ -16,9 +16,12 @@ public sealed class Watchers(EntityKind kind, string key, ILogger log)
 
     public void Add(IDecisionObserver observer) => _observers.Subscribe(observer, observer);
 
-    public void TellIfMoved(EntityRisk risk, double minChange)
+    /// <param name="current">Computed only when someone is watching: most entities have no watcher, and this runs per batch.</param>
+    public void TellIfMoved(Func<EntityRisk> current, double minChange)
     {
-        if (_observers.Count == 0) { (_toldScore, _toldOverride) = (risk.Score, risk.Override); return; }
+        // Without watchers nothing is remembered either; a first watcher may get one needless invalidation.
+        if (_observers.Count == 0) return;
+        var risk = current();
         if (Math.Abs(risk.Score - _toldScore) < minChange && risk.Override == _toldOverride) return;
         (_toldScore, _toldOverride) = (risk.Score, risk.Override);
         _observers.Notify(o => { _ = o.Invalidate(kind, key); });
