@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OpenTelemetry.Metrics;
+using Risk.Client.Gateway;
 using Risk.Grains;
 using System.Net;
 using Azure.Data.Tables;
@@ -28,7 +29,7 @@ public static class RiskSiloExtensions
         builder.UseOrleans(silo => silo.ConfigureRiskSilo(options, builder.Configuration));
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(RiskMetrics.MeterName, "Microsoft.Orleans");
+            metrics.AddMeter(RiskMetrics.MeterName, GatewayMetrics.MeterName, "Microsoft.Orleans");
             if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is not null) metrics.AddOtlpExporter();
         });
         return builder;

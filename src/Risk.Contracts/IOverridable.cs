@@ -7,9 +7,14 @@ namespace Risk.Contracts;
 [Alias("risk.IOverridable")]
 public interface IOverridable : IGrainWithStringKey
 {
-    /// <summary>Tells <paramref name="observer"/> when this entity's risk changes materially, for <see cref="WatchFor"/>; renew before then.</summary>
-    [Alias("Watch")]
-    Task Watch(IDecisionObserver observer);
+    /// <summary>
+    /// Tells <paramref name="observer"/> when this entity's risk changes materially, for <see cref="WatchFor"/>
+    /// (renew before then), and returns its risk now. The watch and the read happen in one turn, so no change
+    /// after the read can go untold: a gateway can cache a decision made from it. Interleaves, so a decision never
+    /// queues behind an ingest batch.
+    /// </summary>
+    [Alias("Watch"), AlwaysInterleave]
+    Task<EntityRisk> Watch(IDecisionObserver observer);
 
     static readonly TimeSpan WatchFor = TimeSpan.FromMinutes(5);
 

@@ -34,10 +34,12 @@ public sealed class AccountGrain(
 
     private Watchers Watchers => _watchers ??= new(EntityKind.Account, this.GetPrimaryKeyString(), log);
 
-    public Task Watch(IDecisionObserver observer)
+    public async Task<EntityRisk> Watch(IDecisionObserver observer)
     {
-        Watchers.Add(observer);
-        return Task.CompletedTask;
+        var policy = await policies.Get();
+        var risk = Risk(policy);
+        Watchers.Add(observer, risk, policy["push.min_score_change"]);
+        return risk;
     }
 
     private void TellWatchers(PolicyView policy) => Watchers.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);

@@ -29,10 +29,12 @@ public abstract class NetworkGrain(
 
     private Watchers Watchers => _watchers ??= new(kind, this.GetPrimaryKeyString(), log);
 
-    public Task Watch(IDecisionObserver observer)
+    public async Task<EntityRisk> Watch(IDecisionObserver observer)
     {
-        Watchers.Add(observer);
-        return Task.CompletedTask;
+        var policy = await policies.Get();
+        var risk = Risk(policy);
+        Watchers.Add(observer, risk, policy["push.min_score_change"]);
+        return risk;
     }
 
     public async Task<EntityRisk> Observe(IReadOnlyList<NetworkSighting> sightings)

@@ -14,14 +14,14 @@ public sealed partial class PolicyCache(IGrainFactory grains, ILogger<PolicyCach
 {
     public static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(30);
 
-    private volatile PolicyView? _current;
+    private readonly LatestPolicy _latest = new();
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes once this silo hears policy pushes; until then a change may reach it only by the poll.</summary>
     public Task Subscribed => _subscribed.Task;
 
     /// <summary>The policy as this silo knows it; loads it on first use.</summary>
-    public async ValueTask<PolicyView> Get() => _current ?? await Load();
+    public async ValueTask<PolicyView> Get() => _latest.Current ?? await Load();
 
     public Task PolicyChanged(RiskPolicy policy)
     {
@@ -37,18 +37,10 @@ public sealed partial class PolicyCache(IGrainFactory grains, ILogger<PolicyCach
 
     private PolicyView Apply(RiskPolicy policy)
     {
-        // Notifications may race with a poll; never step back to an older version.
-        while (true)
-        {
-            var seen = _current;
-            if (seen is not null && seen.Version >= policy.Version) return seen;
-            var next = new PolicyView(policy);
-            if (Interlocked.CompareExchange(ref _current, next, seen) == seen)
-            {
-                LogPolicy(policy.Version);
-                return next;
-            }
-        }
+        // Notifications may race with a poll; LatestPolicy never steps back to an older version.
+        var (view, changed) = _latest.Apply(policy);
+        if (changed) LogPolicy(view.Version);
+        return view;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -14,16 +14,31 @@ public sealed class Watchers(EntityKind kind, string key, ILogger log)
     private double _toldScore;
     private OverrideAction _toldOverride;
 
-    public void Add(IDecisionObserver observer) => _observers.Subscribe(observer, observer);
+    /// <summary>
+    /// Adds a watcher that has just read <paramref name="current"/>. If the score has drifted by half the push
+    /// threshold since the others were told, they are told now and the new reading becomes the baseline. So every
+    /// watcher stays within 1.5 thresholds of the truth, and watchers joining a busy entity cannot set off a storm
+    /// of tells among themselves.
+    /// </summary>
+    public void Add(IDecisionObserver observer, EntityRisk current, double minChange)
+    {
+        if (_observers.Count == 0 || Math.Abs(current.Score - _toldScore) >= minChange / 2 || current.Override != _toldOverride)
+        {
+            if (_observers.Count > 0) Tell();
+            (_toldScore, _toldOverride) = (current.Score, current.Override);
+        }
+        _observers.Subscribe(observer, observer);
+    }
 
     /// <param name="current">Computed only when someone is watching: most entities have no watcher, and this runs per batch.</param>
     public void TellIfMoved(Func<EntityRisk> current, double minChange)
     {
-        // Without watchers nothing is remembered either; a first watcher may get one needless invalidation.
         if (_observers.Count == 0) return;
         var risk = current();
         if (Math.Abs(risk.Score - _toldScore) < minChange && risk.Override == _toldOverride) return;
         (_toldScore, _toldOverride) = (risk.Score, risk.Override);
-        _observers.Notify(o => { _ = o.Invalidate(kind, key); });
+        Tell();
     }
+
+    private void Tell() => _observers.Notify(o => { _ = o.Invalidate(kind, key); });
 }

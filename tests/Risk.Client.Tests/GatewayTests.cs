@@ -67,16 +67,55 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
         }
     }
 
-    [Theory]
-    [InlineData(FailMode.Open, DecisionAction.Allow)]
-    [InlineData(FailMode.Closed, DecisionAction.Block)]
-    public async Task A_miss_that_times_out_answers_by_the_fail_mode(FailMode mode, DecisionAction expected)
+    [Fact]
+    public async Task A_started_gateway_decides_from_the_entities_as_the_silo_does()
     {
+        var client = embedded.Cluster.Client;
+        await client.GetGrain<IIngestGrain>(0).Ingest(Enumerable.Range(0, 200).Select(i => Extraction("gw-dave", i)).ToArray());
+        await client.GetGrain<IPolicyGrain>(IPolicyGrain.Default).SetOverride(EntityKind.Ip, "203.0.113.77", OverrideAction.Block, "test");
+        var gateway = Gateway();
+        await gateway.StartAsync(CancellationToken.None);
+        try
+        {
+            (string Account, string? Ip, bool Flagged)[] cases = [("gw-dave", "192.0.2.140", true), ("gw-erin", null, false), ("gw-erin", "203.0.113.77", true)];
+            foreach (var (account, ip, flagged) in cases)
+            {
+                var local = await gateway.Decide(account, ip);
+                var silo = await client.GetGrain<IDecisionGrain>(0).Decide(account, ip, null);
+                Assert.Equal(flagged, local.IsFlagged);
+                Assert.Equal((silo.Action, silo.Score, silo.PolicyVersion), (local.Action, local.Score, local.PolicyVersion));
+                Assert.Equal(silo.Reasons, local.Reasons);
+            }
+            Assert.Equal(DecisionAction.Block, (await gateway.Decide("gw-erin", "203.0.113.77")).Action);
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Theory]
+    [InlineData(FailMode.Open, DecisionAction.Allow, false)]
+    [InlineData(FailMode.Closed, DecisionAction.Block, false)]
+    [InlineData(FailMode.Open, DecisionAction.Allow, true)]
+    [InlineData(FailMode.Closed, DecisionAction.Block, true)]
+    public async Task A_miss_that_times_out_answers_by_the_fail_mode(FailMode mode, DecisionAction expected, bool started)
+    {
+        // Not started, the silo decides; started, the gateway reads the entities itself. Both are bounded.
         var gateway = Gateway(new RiskGatewayOptions { DecisionTimeout = TimeSpan.Zero, FailMode = mode });
-        var decision = await gateway.Decide($"gw-timeout-{mode}");
-        Assert.Equal(expected, decision.Action);
-        Assert.Equal([RiskGateway.Unavailable], decision.Reasons);
-        Assert.Equal(1, gateway.Timeouts);
+        if (started) await gateway.StartAsync(CancellationToken.None);
+        try
+        {
+            var decision = await gateway.Decide($"gw-timeout-{mode}-{started}");
+            Assert.Equal(expected, decision.Action);
+            Assert.Equal([RiskGateway.Unavailable], decision.Reasons);
+            Assert.Equal(1, gateway.Timeouts);
+            Assert.Equal(0, gateway.Cache.Count);
+        }
+        finally
+        {
+            if (started) await gateway.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]

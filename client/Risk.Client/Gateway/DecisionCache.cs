@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Risk.Contracts;
+using Risk.Scoring;
 
 namespace Risk.Client.Gateway;
 
 /// <summary>
 /// Decisions by (account, ip, proxy), kept fresh by push. Invalidation is O(1): each entity has a version that a
 /// push bumps, and a cached decision remembers the versions it was made with; a policy change bumps them all.
+/// It also keeps the gateway's copy of the policy, which the pushes bring.
 /// </summary>
 public sealed class DecisionCache(int capacity, TimeSpan ttl) : IDecisionObserver, IPolicyObserver
 {
@@ -22,6 +24,9 @@ public sealed class DecisionCache(int capacity, TimeSpan ttl) : IDecisionObserve
     public long Invalidations;
 
     public int Count => _entries.Count;
+
+    /// <summary>The policy as this gateway knows it; null until the first push or read.</summary>
+    public LatestPolicy Policy { get; } = new();
 
     public bool TryGet(string account, string? ip, string? proxy, out Decision decision)
     {
@@ -61,9 +66,15 @@ public sealed class DecisionCache(int capacity, TimeSpan ttl) : IDecisionObserve
 
     public Task PolicyChanged(RiskPolicy policy)
     {
+        if (Policy.Apply(policy).Changed) Clear();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Drops every cached decision at once.</summary>
+    public void Clear()
+    {
         Interlocked.Increment(ref _epoch);
         Interlocked.Increment(ref Invalidations);
-        return Task.CompletedTask;
     }
 
     /// <summary>Versions are kept by grain key, the form pushes arrive in.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Risk.Contracts;
+using Risk.Scoring;
 
 namespace Risk.Client.Gateway;
 
@@ -20,6 +21,7 @@ public sealed partial class RiskGateway : BackgroundService
     private readonly RiskGatewayOptions _options;
     private readonly ILogger<RiskGateway> _log;
     private readonly Channel<RiskEvent> _queue;
+    private readonly GatewayMetrics _metrics;
     private IDecisionObserver? _observerRef;
     private IPolicyObserver? _policyRef;
     private long _dropped, _sent, _rejected, _timeouts;
@@ -35,13 +37,22 @@ public sealed partial class RiskGateway : BackgroundService
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
-        Cache = new DecisionCache(_options.CacheCapacity, _options.CacheTtl);
+        // An entry must not outlive the watches that keep it fresh.
+        Cache = new DecisionCache(_options.CacheCapacity, _options.CacheTtl < IOverridable.WatchFor ? _options.CacheTtl : IOverridable.WatchFor / 2);
+        _metrics = new GatewayMetrics(this);
+    }
+
+    public override void Dispose()
+    {
+        _metrics.Dispose();
+        base.Dispose();
     }
 
     public DecisionCache Cache { get; }
     public long Dropped => Interlocked.Read(ref _dropped);
     public long Sent => Interlocked.Read(ref _sent);
     public long Rejected => Interlocked.Read(ref _rejected);
+    /// <summary>Misses the fail mode answered: the cluster timed out or could not be reached.</summary>
     public long Timeouts => Interlocked.Read(ref _timeouts);
 
     /// <returns>False when the queue was full and the event was dropped.</returns>
@@ -52,61 +63,64 @@ public sealed partial class RiskGateway : BackgroundService
         return false;
     }
 
-    public ValueTask<Decision> Decide(string account, string? ip = null, string? proxy = null, CancellationToken ct = default) =>
-        Cache.TryGet(account, ip, proxy, out var cached) ? ValueTask.FromResult(cached) : new ValueTask<Decision>(Miss(account, ip, proxy, ct));
+    public ValueTask<Decision> Decide(string account, string? ip = null, string? proxy = null, CancellationToken ct = default)
+    {
+        if (!Cache.TryGet(account, ip, proxy, out var cached)) return new ValueTask<Decision>(Miss(account, ip, proxy, ct));
+        _metrics.Decided(cached, GatewayMetrics.FromCache);
+        return ValueTask.FromResult(cached);
+    }
 
     private async Task<Decision> Miss(string account, string? ip, string? proxy, CancellationToken ct)
     {
+        if (string.IsNullOrEmpty(account)) throw new ArgumentException("account is required", nameof(account));
+        if (ip is not null && GrainKeys.NormalizeIp(ip) is null) throw new ArgumentException($"'{ip}' is not an IP address", nameof(ip));
+        // Versions before the read: a push that races with it makes the entry stale rather than wrong.
         var versions = Cache.Versions(account, ip, proxy);
-        // Watch first, so the entities know to push before they are read; cache the answer only once the watch
-        // is in place, so no cached decision can miss its invalidation.
-        var watching = WatchAsync(account, ip, proxy);
         try
         {
-            var decision = await _grains.GetGrain<IDecisionGrain>(0).Decide(account, ip, proxy).WaitAsync(_options.DecisionTimeout, ct);
-            _ = CacheOnceWatched(watching, account, ip, proxy, decision, versions);
+            Decision decision;
+            if (_observerRef is { } observer && Cache.Policy.Current is { } policy)
+            {
+                // One hop, in parallel: each entity starts pushing to this gateway and returns its risk in the same
+                // turn, so the decision can be cached with no window for a missed change.
+                var accountRisk = _grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).Watch(observer);
+                var ipRisk = ip is null ? NoRisk : Optional(_grains.GetGrain<IIpGrain>(GrainKeys.Ip(ip)).Watch(observer));
+                var proxyRisk = proxy is null ? NoRisk : Optional(_grains.GetGrain<IProxyGrain>(GrainKeys.Proxy(proxy)).Watch(observer));
+                await Task.WhenAll((Task)accountRisk, ipRisk, proxyRisk).WaitAsync(_options.DecisionTimeout, ct);
+                decision = DecisionRules.Decide(policy, accountRisk.Result, ipRisk.Result, proxyRisk.Result);
+                Cache.Put(account, ip, proxy, decision, versions);
+            }
+            else
+            {
+                // Not started (nothing would invalidate an entry) or no policy yet: the silo decides; nothing is cached.
+                decision = await _grains.GetGrain<IDecisionGrain>(0).Decide(account, ip, proxy).WaitAsync(_options.DecisionTimeout, ct);
+            }
+            _metrics.Decided(decision, GatewayMetrics.FromGrains);
             return decision;
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is not ArgumentException && !ct.IsCancellationRequested)
         {
+            // Timed out, or the cluster could not be reached: the configured fail mode answers.
             Interlocked.Increment(ref _timeouts);
-            return _options.FailMode == FailMode.Open
+            if (e is not TimeoutException) LogUnavailable(e);
+            var decision = _options.FailMode == FailMode.Open
                 ? new Decision(DecisionAction.Allow, 0, [Unavailable], 0)
                 : new Decision(DecisionAction.Block, 100, [Unavailable], 0);
+            _metrics.Decided(decision, GatewayMetrics.FromFailMode);
+            return decision;
         }
     }
 
-    private async Task CacheOnceWatched(Task<bool> watching, string account, string? ip, string? proxy, Decision decision, (long, long, long, long) versions)
-    {
-        if (await watching) Cache.Put(account, ip, proxy, decision, versions);
-    }
+    private static readonly Task<EntityRisk?> NoRisk = Task.FromResult<EntityRisk?>(null);
 
-    /// <summary>Asks the entities behind a decision to push when they change. True once all of them agreed.</summary>
-    private async Task<bool> WatchAsync(string account, string? ip, string? proxy)
-    {
-        // Not started (no observer yet): nothing would invalidate an entry, so nothing is cached.
-        if (_observerRef is null) return false;
-        try
-        {
-            await Task.WhenAll(
-                _grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).Watch(_observerRef),
-                ip is null ? Task.CompletedTask : _grains.GetGrain<IIpGrain>(GrainKeys.Ip(ip)).Watch(_observerRef),
-                proxy is null ? Task.CompletedTask : _grains.GetGrain<IProxyGrain>(GrainKeys.Proxy(proxy)).Watch(_observerRef));
-            return true;
-        }
-        catch (Exception e)
-        {
-            LogWatchFailed(e);
-            return false;
-        }
-    }
+    private static async Task<EntityRisk?> Optional(Task<EntityRisk> risk) => await risk;
 
     /// <summary>Subscribes to policy pushes before the gateway starts answering, so no change can slip past the cache.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        _observerRef = _grains.CreateObjectReference<IDecisionObserver>(Cache);
         _policyRef = _grains.CreateObjectReference<IPolicyObserver>(Cache);
         await WatchPolicy();
+        _observerRef = _grains.CreateObjectReference<IDecisionObserver>(Cache);
         await base.StartAsync(cancellationToken);
     }
 
@@ -156,14 +170,23 @@ public sealed partial class RiskGateway : BackgroundService
         }
     }
 
+    /// <summary>Subscribes, then reads: a change between the two arrives by push, and the older read is ignored.</summary>
     private async Task WatchPolicy()
     {
-        try { await _grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Subscribe(_policyRef!).WaitAsync(TimeSpan.FromSeconds(5)); }
+        try
+        {
+            var policies = _grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default);
+            await policies.Subscribe(_policyRef!).WaitAsync(TimeSpan.FromSeconds(5));
+            await Cache.PolicyChanged(await policies.Get().WaitAsync(TimeSpan.FromSeconds(5)));
+        }
         catch (Exception e) { LogWatchFailed(e); }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send {Count} events to Risk; they are dropped")]
     private partial void LogSendFailed(Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Risk could not be reached for a decision; the fail mode answered")]
+    private partial void LogUnavailable(Exception e);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not subscribe to Risk pushes; cached decisions rely on their TTL")]
     private partial void LogWatchFailed(Exception e);

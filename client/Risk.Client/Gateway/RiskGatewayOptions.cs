@@ -23,6 +23,6 @@ public sealed class RiskGatewayOptions
 
     public int CacheCapacity { get; set; } = 200_000;
 
-    /// <summary>A safety net under the pushes: no cached decision is older than this.</summary>
+    /// <summary>A safety net under the pushes: no cached decision is older than this. Below the grains' watch span (5 minutes).</summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Risk.Contracts;
+
+namespace Risk.Client.Gateway;
+
+/// <summary>A gateway's OpenTelemetry instruments (meter "Risk.Gateway"), one set per <see cref="RiskGateway"/>.</summary>
+public sealed class GatewayMetrics : IDisposable
+{
+    public const string MeterName = "Risk.Gateway";
+    public const string FromCache = "cache";
+    public const string FromGrains = "grains";
+    public const string FromFailMode = "fail_mode";
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _decisions;
+
+    public GatewayMetrics(RiskGateway gateway)
+    {
+        _decisions = _meter.CreateCounter<long>("risk.gateway.decisions", "{decision}", "Decisions answered, tagged by action and source (cache, grains, fail_mode)");
+        _meter.CreateObservableCounter("risk.gateway.events.sent", () => gateway.Sent, "{event}", "Events the cluster accepted");
+        _meter.CreateObservableCounter("risk.gateway.events.dropped", () => gateway.Dropped, "{event}", "Events dropped: queue full or the cluster unreachable");
+        _meter.CreateObservableCounter("risk.gateway.events.rejected", () => gateway.Rejected, "{event}", "Events the cluster refused as invalid");
+        _meter.CreateObservableCounter("risk.gateway.cache.invalidations", () => gateway.Cache.Invalidations, "{push}", "Pushes that dropped cached decisions");
+        _meter.CreateObservableGauge("risk.gateway.cache.entries", () => gateway.Cache.Count, "{entry}", "Decisions cached");
+    }
+
+    public void Decided(Decision decision, string source)
+    {
+        if (_decisions.Enabled) _decisions.Add(1, new TagList { { "action", Wire.Action(decision.Action) }, { "source", source } });
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
