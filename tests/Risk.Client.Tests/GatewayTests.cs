@@ -31,7 +31,7 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
         try
         {
             Assert.Equal(DecisionAction.Allow, (await gateway.Decide("gw-alice")).Action);
-            // The answer is cached once the account grain has agreed to push; then it is served locally.
+            // The answer is cached once the account grain is watched for it; then it is served locally.
             await Eventually(() => Task.FromResult(gateway.Cache.Count == 1));
             Assert.Equal(DecisionAction.Allow, (await gateway.Decide("gw-alice")).Action);
             Assert.Equal(1, gateway.Cache.Hits);
