@@ -10,10 +10,10 @@ namespace Risk.Benchmarks;
 /// The gateway path (issue 4): a cached Decide; a cache miss against the raw Orleans ping of the same run; and the
 /// latency nginx's auth step adds at a fixed request rate. Each figure is the median over several rounds.
 /// </summary>
-public sealed class GatewayBenchmark(IGrainFactory grains, Uri siloHttp, bool quick)
+public sealed class GatewayBenchmark(IGrainFactory grains, Uri siloHttp, Scale scale)
 {
-    private int Rounds => quick ? 3 : 5;
-    private int Calls => quick ? 2_000 : 20_000;
+    private int Rounds => scale.Rounds;
+    private int Calls => scale.Calls;
 
     /// <summary>
     /// p99 of a raw Orleans ping and of a cache miss, in alternating rounds so both meet the same machine; the
@@ -96,7 +96,7 @@ public sealed class GatewayBenchmark(IGrainFactory grains, Uri siloHttp, bool qu
     {
         await using var nginx = await Risk.Tests.Shared.Nginx.Start($"{siloHttp.Host}:{siloHttp.Port}", authTimeout: "1s");
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 });
-        var seconds = quick ? 2 : 10;
+        var seconds = scale.Seconds * 2;
         var withAuth = new List<double>();
         var without = new List<double>();
         var direct = new List<double>();
@@ -114,9 +114,9 @@ public sealed class GatewayBenchmark(IGrainFactory grains, Uri siloHttp, bool qu
     /// The generator sleeps between wake-ups rather than spinning, so it leaves the cores to nginx and the silo.
     /// Latency runs from the moment a request is sent.
     /// </summary>
-    private static async Task<double> FixedRate(HttpClient http, Uri target, int perSecond, int seconds, bool auth)
+    private static async Task<double> FixedRate(HttpClient http, Uri target, int perSecond, double seconds, bool auth)
     {
-        var total = perSecond * seconds;
+        var total = (int)(perSecond * seconds);
         var latencies = new Latencies(total);
         var begin = Stopwatch.GetTimestamp();
         var inflight = new List<Task>(total);

@@ -1,0 +1,58 @@
+using Risk.Contracts;
+
+namespace Risk.Client;
+
+/// <summary>
+/// Sends a stream of events in batches over several lanes at once. An account's events always take the same
+/// lane, and a lane sends one batch at a time, so each account's events are applied in the order given while
+/// the lanes overlap. <see cref="Add"/> waits when its lane is backed up, so a producer cannot outrun the
+/// cluster. One producer at a time.
+/// </summary>
+public sealed class IngestLanes(RiskClient client, int lanes = 4, int batchSize = 2000)
+{
+    private readonly Lane[] _lanes = Enumerable.Range(0, lanes).Select(_ => new Lane(batchSize)).ToArray();
+    private long _accepted, _rejected;
+
+    public long Accepted => Interlocked.Read(ref _accepted);
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    /// <summary>Called once per batch with the events sent and the cluster's receipt, on the lane's own thread.</summary>
+    public Action<IReadOnlyList<RiskEvent>, IngestReceipt>? OnReceipt { get; init; }
+
+    public ValueTask Add(RiskEvent e)
+    {
+        var lane = _lanes[(uint)e.Account.GetHashCode() % (uint)_lanes.Length];
+        lane.Pending.Add(e);
+        return lane.Pending.Count >= batchSize ? Flush(lane) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Sends what is buffered and waits for every batch in flight.</summary>
+    public async Task Complete()
+    {
+        foreach (var lane in _lanes) await Flush(lane);
+        foreach (var lane in _lanes) await lane.InFlight;
+    }
+
+    private async ValueTask Flush(Lane lane)
+    {
+        await lane.InFlight;
+        if (lane.Pending.Count == 0) return;
+        var batch = lane.Pending.ToArray();
+        lane.Pending.Clear();
+        lane.InFlight = Send(batch);
+    }
+
+    private async Task Send(RiskEvent[] batch)
+    {
+        var receipt = await client.Send(batch);
+        Interlocked.Add(ref _accepted, receipt.Accepted);
+        Interlocked.Add(ref _rejected, receipt.Rejections.Count);
+        OnReceipt?.Invoke(batch, receipt);
+    }
+
+    private sealed class Lane(int batchSize)
+    {
+        public readonly List<RiskEvent> Pending = new(batchSize);
+        public Task InFlight = Task.CompletedTask;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Risk.Tests.Shared;
+
+namespace Risk.Benchmarks;
+
+/// <summary>One run of the harness: every step on this machine, each against the raw Orleans ping of the same run.</summary>
+public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool seedScale)
+{
+    private const int Seed = 11;
+    private const string Checkpoint = "00:00:05";
+
+    public async Task<string> Execute()
+    {
+        var clock = Stopwatch.StartNew();
+        Say($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {scale.Name} run");
+        var traffic = BenchTraffic.Create(scale.HydraScale, scale.BenignScale, Seed);
+        Say($"traffic: one copy is {traffic.Events.Count:N0} events, {traffic.AttackAccounts:N0} hydra and {traffic.BenignAccounts:N0} benign accounts");
+
+        // Write-behind every 5 s (the default is 30 s), so the storage step pays for writes within its length.
+        await using var silo = await SiloProcess.Start(("Risk:Storage", "memory"), ("Risk:CheckpointInterval", Checkpoint));
+        var engine = new EngineBenchmark(silo, scale);
+        var ping = await engine.Ping();
+        Say($"ping: {ping.CallsPerSecond:N0} calls/s pipelined; sequential p50 {ping.P50:F0} µs, p99 {ping.P99:F0} µs");
+
+        var rssBefore = silo.RssBytes;
+        var ingest = await EngineBenchmark.Ingest(silo.Grains, traffic.Copies(scale.Copies));
+        var accounts = traffic.Accounts * scale.Copies;
+        var rssPer10k = (silo.RssBytes - rssBefore) / 1e6 / accounts * 10_000;
+        Say($"ingest: {ingest.EventsPerSecond:N0} events/s ({ingest.Events:N0} events, {accounts:N0} accounts, {ingest.Seconds:F1} s) = {ingest.EventsPerSecond / ping.CallsPerSecond:F2}× ping; RSS +{rssPer10k:F0} MB per 10k accounts");
+
+        var asked = traffic.Events.Select(e => (e.Account, e.Ip, e.Proxy)).Distinct().Take(1000).ToList();
+        var decide = await engine.DecideUnderIngest(traffic.Copies(scale.Copies * 4, first: scale.Copies), asked, ingest.EventsPerSecond / 2);
+        Say($"decide while ingest runs at {decide.IngestEventsPerSecond:N0} events/s: miss p50 {decide.P50:F0} µs, p99 {decide.P99:F0} µs ({decide.P99 / ping.P99:F2}× ping p99); cached p99 {decide.CachedP99:F2} µs");
+
+        var hydra = BenchTraffic.Create(scale.HydraScale, 0, Seed);
+        var hot = await engine.HotSpot(hydra, firstCopy: 1);
+        Say($"hot spot, {scale.HotSpotAccounts:N0}+ hydra accounts: one proxy {hot.Single:N0} events/s, spread over 1,000 proxies {hot.Spread:N0} events/s ({hot.Single / hot.Spread:F2}×)");
+
+        var gateway = new GatewayBenchmark(silo.Grains, silo.Http, scale);
+        var (idlePing, idleMiss) = await gateway.PingAndMissP99();
+        Say($"idle: ping p99 {idlePing:F0} µs, decide miss p99 {idleMiss:F0} µs ({idleMiss / idlePing:F2}×)");
+        (double WithAuth, double Without, double Authz)? viaNginx = nginx ? await gateway.NginxP99(perSecond: 1000) : null;
+        if (viaNginx is { } n) Say($"at 1,000 req/s, p99: through nginx {n.WithAuth / 1000:F2} ms with the auth step, {n.Without / 1000:F2} ms without; /v1/authz directly {n.Authz / 1000:F2} ms");
+
+        (double EventsPerSecond, long? BytesPerAccount)? persisted = azurite ? await Persisted(traffic, ingest) : null;
+        var seed = seedScale ? await SeedScale() : null;
+
+        return JsonSerializer.Serialize(new
+        {
+            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+            run = scale.Name,
+            events_per_s = Math.Round(ingest.EventsPerSecond),
+            ping_calls_per_s = Math.Round(ping.CallsPerSecond),
+            ingest_ratio = Math.Round(ingest.EventsPerSecond / ping.CallsPerSecond, 3),
+            decide_p50_us = Math.Round(decide.P50, 1),
+            decide_p99_us = Math.Round(decide.P99, 1),
+            ping_p50_us = Math.Round(ping.P50, 1),
+            ping_p99_us = Math.Round(ping.P99, 1),
+            latency_ratio = Math.Round(decide.P99 / ping.P99, 2),
+            cached_decide_p99_us = Math.Round(decide.CachedP99, 2),
+            rss_mb_per_10k_accounts = Math.Round(rssPer10k, 1),
+            azurite_vs_memory = persisted is { } p ? Math.Round(p.EventsPerSecond / ingest.EventsPerSecond, 2) : (double?)null,
+            persisted_bytes_per_account = persisted?.BytesPerAccount,
+            hot_proxy_events_per_s = Math.Round(hot.Single),
+            spread_proxies_events_per_s = Math.Round(hot.Spread),
+            hot_vs_spread = Math.Round(hot.Single / hot.Spread, 2),
+            idle_ping_p99_us = Math.Round(idlePing, 1),
+            idle_decide_miss_p99_us = Math.Round(idleMiss, 1),
+            nginx_added_p99_ms = viaNginx is { } a ? Math.Round((a.WithAuth - a.Without) / 1000, 2) : (double?)null,
+            authz_direct_p99_ms = viaNginx is { } z ? Math.Round(z.Authz / 1000, 2) : (double?)null,
+            seed_scale_events = seed?.Events,
+            seed_scale_s = seed is { } s1 ? Math.Round(s1.Seconds, 1) : (double?)null,
+            seed_scale_peak_rss_mb = seed is { } s2 ? Math.Round(s2.PeakRssMb) : (double?)null,
+            total_s = Math.Round(clock.Elapsed.TotalSeconds, 1),
+        });
+    }
+
+    /// <summary>The ingest step again on a silo that writes to Azure Table on Azurite; then the bytes each account left there.</summary>
+    private async Task<(double EventsPerSecond, long? BytesPerAccount)> Persisted(BenchTraffic traffic, IngestFigures memory)
+    {
+        var ownAzurite = await AzuriteProcess.StartUnlessRunning();
+        var table = "RiskBench" + Guid.NewGuid().ToString("N")[..12];
+        try
+        {
+            IngestFigures ingest;
+            await using (var silo = await SiloProcess.Start(("Risk:Storage", "azurite"), ("Risk:TableName", table), ("Risk:CheckpointInterval", Checkpoint)))
+                ingest = await EngineBenchmark.Ingest(silo.Grains, traffic.Copies(scale.Copies));
+            // The silo stopped gracefully, so every account wrote its state on the way down.
+            long bytes = 0, rows = 0;
+            await foreach (var row in new TableClient(AzuriteProcess.ConnectionString, table).QueryAsync<TableEntity>())
+            {
+                if (!row.RowKey.Contains("account", StringComparison.OrdinalIgnoreCase)) continue;
+                rows++;
+                bytes += row.Keys.Select(k => row[k]).Sum(v => v switch { string text => System.Text.Encoding.UTF8.GetByteCount(text), byte[] data => data.Length, _ => 8 });
+            }
+            Say($"Azurite: {ingest.EventsPerSecond:N0} events/s = {ingest.EventsPerSecond / memory.EventsPerSecond:F2}× memory; {rows:N0} account rows, {(rows == 0 ? 0 : bytes / rows):N0} bytes each");
+            return (ingest.EventsPerSecond, rows == 0 ? null : bytes / rows);
+        }
+        finally
+        {
+            await new TableServiceClient(AzuriteProcess.ConnectionString).DeleteTableAsync(table);
+            if (ownAzurite is not null) await AzuriteProcess.Stop(ownAzurite);
+        }
+    }
+
+    /// <summary>The campaigns' size: 16 million events over 24,000 attacking and 100,000 benign accounts, on a fresh silo.</summary>
+    private async Task<(long Events, double Seconds, double PeakRssMb)?> SeedScale()
+    {
+        // One copy of hydra at 1 and benign at 2.5 gives ~800 attackers and ~3,400 benign accounts; 30 copies
+        // give the report's 24,000 attackers and ~100,000 benign accounts.
+        var traffic = BenchTraffic.Create(1, 2.5, Seed);
+        const int copies = 30;
+        Say($"seed scale: {copies} copies of {traffic.Events.Count:N0} events: {traffic.AttackAccounts * copies:N0} hydra and {traffic.BenignAccounts * copies:N0} benign accounts");
+        await using var silo = await SiloProcess.Start(("Risk:Storage", "memory"));
+        var ingest = await EngineBenchmark.Ingest(silo.Grains, traffic.Copies(copies).Take(16_000_000));
+        var peak = silo.PeakRssBytes / 1e6;
+        Say($"seed scale: {ingest.Events:N0} events in {ingest.Seconds:F0} s ({ingest.EventsPerSecond:N0} events/s); silo peak RSS {peak:N0} MB");
+        return (ingest.Events, ingest.Seconds, peak);
+    }
+
+    private static void Say(string line) => Console.Error.WriteLine(line);
+}

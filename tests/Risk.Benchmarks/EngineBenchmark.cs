@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Risk.Client;
+using Risk.Client.Gateway;
+using Risk.Contracts;
+
+namespace Risk.Benchmarks;
+
+public sealed record PingFigures(double CallsPerSecond, double P50, double P99);
+
+public sealed record IngestFigures(long Events, long Accepted, double Seconds)
+{
+    public double EventsPerSecond => Events / Seconds;
+}
+
+public sealed record DecideFigures(double P50, double P99, double CachedP99, double IngestEventsPerSecond);
+
+/// <summary>
+/// The engine against the Orleans ceiling on the same machine (issue 5): raw pings, ingest through RiskClient,
+/// decisions while ingest runs, and memory.
+/// </summary>
+public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
+{
+    /// <summary>A raw Orleans ping over 1,000 grains: pipelined calls per second, and sequential p50 and p99.</summary>
+    public async Task<PingFigures> Ping()
+    {
+        var rates = new List<double>();
+        var p50s = new List<double>();
+        var p99s = new List<double>();
+        for (var round = 0; round <= scale.Rounds; round++)
+        {
+            var latencies = new Latencies(scale.Calls);
+            for (var i = 0; i < scale.Calls; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await silo.Grains.GetGrain<IPingGrain>(i % 1000).Ping();
+                latencies.Add(Latencies.Microseconds(start));
+            }
+            var rate = await Pipelined(scale.Seconds);
+            if (round == 0) continue; // warm-up
+            p50s.Add(latencies.Percentile(50));
+            p99s.Add(latencies.Percentile(99));
+            rates.Add(rate);
+        }
+        return new PingFigures(Stats.Median(rates), Stats.Median(p50s), Stats.Median(p99s));
+    }
+
+    /// <summary>Many callers at once, each calling as soon as its last call returned.</summary>
+    private async Task<double> Pipelined(double seconds)
+    {
+        const int callers = 256;
+        long calls = 0;
+        var until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(async c =>
+        {
+            long mine = 0;
+            for (var i = c; Stopwatch.GetTimestamp() < until; i += callers, mine++) await silo.Grains.GetGrain<IPingGrain>(i % 1000).Ping();
+            Interlocked.Add(ref calls, mine);
+        }));
+        return calls / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Events through RiskClient (several lanes of batches), as fast as the silo takes them, or at a set rate.</summary>
+    public static async Task<IngestFigures> Ingest(IGrainFactory grains, IEnumerable<RiskEvent> events, double perSecond = 0, CancellationToken ct = default)
+    {
+        var lanes = new IngestLanes(new RiskClient(grains));
+        long sent = 0;
+        var clock = Stopwatch.StartNew();
+        foreach (var e in events)
+        {
+            if (ct.IsCancellationRequested) break;
+            await lanes.Add(e);
+            sent++;
+            if (perSecond > 0 && sent % 500 == 0)
+            {
+                var ahead = sent / perSecond - clock.Elapsed.TotalSeconds;
+                if (ahead > 0) await Task.Delay(TimeSpan.FromSeconds(ahead), CancellationToken.None);
+            }
+        }
+        await lanes.Complete();
+        return new IngestFigures(sent, lanes.Accepted, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Decide through a started gateway while ingest runs at <paramref name="perSecond"/>: misses (the cache is
+    /// cleared before each call) on accounts the ingest is writing to, then cached answers.
+    /// </summary>
+    public async Task<DecideFigures> DecideUnderIngest(IEnumerable<RiskEvent> load, IReadOnlyList<(string Account, string Ip, string? Proxy)> asked, double perSecond)
+    {
+        using var stop = new CancellationTokenSource();
+        var ingest = Ingest(silo.Grains, load, perSecond, stop.Token);
+        using var gateway = new RiskGateway(silo.Grains, Options.Create(new RiskGatewayOptions
+        {
+            DecisionTimeout = TimeSpan.FromSeconds(10),
+            CacheTtl = TimeSpan.FromMinutes(1),
+        }), NullLogger<RiskGateway>.Instance);
+        await gateway.StartAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // ingest up to its rate
+
+        var misses = new Latencies(scale.Calls);
+        for (var i = 0; i < scale.Calls && !ingest.IsCompleted; i++)
+        {
+            var (account, ip, proxy) = asked[i % asked.Count];
+            gateway.Cache.Clear();
+            var start = Stopwatch.GetTimestamp();
+            await gateway.Decide(account, ip, proxy);
+            misses.Add(Latencies.Microseconds(start));
+        }
+        var cached = new Latencies(scale.Calls * 10);
+        for (var i = 0; i < scale.Calls * 10 && !ingest.IsCompleted; i++)
+        {
+            var (account, ip, proxy) = asked[i % 100];
+            var start = Stopwatch.GetTimestamp();
+            var pending = gateway.Decide(account, ip, proxy);
+            if (!pending.IsCompletedSuccessfully) await pending;
+            cached.Add(Latencies.Microseconds(start));
+        }
+        if (ingest.IsCompleted) Console.Error.WriteLine("warning: the ingest finished before the decisions did; give it more events");
+        stop.Cancel();
+        var ran = await ingest;
+        await gateway.StopAsync(CancellationToken.None);
+        return new DecideFigures(misses.Percentile(50), misses.Percentile(99), cached.Percentile(99), ran.EventsPerSecond);
+    }
+
+    /// <summary>
+    /// The hot spot: the hydra's accounts all behind one proxy, against the same traffic spread over 1,000
+    /// proxies. Events per second of each.
+    /// </summary>
+    public async Task<(double Single, double Spread)> HotSpot(BenchTraffic hydra, int firstCopy)
+    {
+        var copies = (int)Math.Ceiling((double)scale.HotSpotAccounts / hydra.AttackAccounts);
+        var spread = await Ingest(silo.Grains, hydra.Copies(copies, firstCopy,
+            e => hydra.IsAttacker(e.Account) ? $"spread-{(uint)e.Account.GetHashCode() % 1000}" : e.Proxy));
+        var single = await Ingest(silo.Grains, hydra.Copies(copies, firstCopy + copies, e => hydra.IsAttacker(e.Account) ? "hot-proxy" : e.Proxy));
+        return (single.EventsPerSecond, spread.EventsPerSecond);
+    }
+}

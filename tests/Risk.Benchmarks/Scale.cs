@@ -1,0 +1,20 @@
+namespace Risk.Benchmarks;
+
+/// <summary>How big each step of a run is.</summary>
+/// <param name="Rounds">Measured rounds per latency figure (a warm-up round comes first); figures are their medians.</param>
+/// <param name="Calls">Sequential calls per latency round.</param>
+/// <param name="Seconds">Length of a pipelined-ping round.</param>
+/// <param name="HydraScale">Simulator scale of the hydra in one copy of the traffic.</param>
+/// <param name="BenignScale">Simulator scale of every benign cohort in one copy.</param>
+/// <param name="Copies">Copies of the traffic in the ingest step (each copy is a fresh set of accounts).</param>
+/// <param name="HotSpotAccounts">Accounts behind the one proxy in the hot-spot step.</param>
+public sealed record Scale(string Name, int Rounds, int Calls, double Seconds, double HydraScale, double BenignScale, int Copies, int HotSpotAccounts)
+{
+    /// <summary>A few seconds in all: that the harness runs and prints every figure (CI).</summary>
+    public static readonly Scale Smoke = new("smoke", 1, 200, 0.5, 0.05, 0.05, 1, 200);
+
+    /// <summary>Under two minutes.</summary>
+    public static readonly Scale Quick = new("quick", 3, 2_000, 2, 0.5, 0.5, 2, 5_000);
+
+    public static readonly Scale Full = new("full", 5, 20_000, 5, 1, 1, 4, 20_000);
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Risk.Client;
+using Risk.Contracts;
+using Risk.Tests.Shared;
+
+namespace Risk.Benchmarks;
+
+/// <summary>
+/// A silo in a process of its own on loopback, as in production, with a client connected to it. Its memory is
+/// read from /proc: RSS now, and the peak.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly IHost _client;
+
+    private SiloProcess(Process process, IHost client, Uri http)
+    {
+        (_process, _client, Http) = (process, client, http);
+        Grains = client.Services.GetRequiredService<IGrainFactory>();
+    }
+
+    public IGrainFactory Grains { get; }
+    public Uri Http { get; }
+
+    public long RssBytes => Status("VmRSS:");
+    public long PeakRssBytes => Status("VmHWM:");
+
+    /// <param name="settings">Extra configuration, e.g. ("Risk:Storage", "azurite").</param>
+    public static async Task<SiloProcess> Start(params (string Key, string Value)[] settings)
+    {
+        int gatewayPort = Programs.FreePort(), siloPort = Programs.FreePort(), httpPort = Programs.FreePort();
+        var args = new List<string>
+        {
+            "--Risk:SiloPort", $"{siloPort}", "--Risk:PrimarySiloPort", $"{siloPort}", "--Risk:GatewayPort", $"{gatewayPort}",
+            "--urls", $"http://127.0.0.1:{httpPort}", "--Logging:LogLevel:Default", "Warning",
+        };
+        foreach (var (key, value) in settings) args.AddRange([$"--{key}", value]);
+        var process = Programs.Start(Programs.Silo, args);
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error); // refused connects while the silo starts
+        builder.Configuration["Risk:GatewayPort"] = $"{gatewayPort}";
+        builder.Configuration["Risk:ConnectAttempts"] = "60";
+        builder.AddRiskClient();
+        var client = builder.Build();
+        await client.StartAsync();
+        var silo = new SiloProcess(process, client, new Uri($"http://127.0.0.1:{httpPort}"));
+        await silo.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
+        return silo;
+    }
+
+    /// <summary>Stops the silo as an operator would (SIGTERM): activations write their state on the way down.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _client.StopAsync();
+        _client.Dispose();
+        if (!_process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", $"{_process.Id}"])) await kill.WaitForExitAsync();
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try { await _process.WaitForExitAsync(patience.Token); }
+            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+        }
+        _process.Dispose();
+    }
+
+    private long Status(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            if (line.StartsWith(field, StringComparison.Ordinal))
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0]) * 1024;
+        return 0;
+    }
+}
