@@ -13,9 +13,9 @@ public sealed class RiskClient(IGrainFactory grains)
     public Task<Decision> Decide(string account, string? ip = null, string? proxy = null) =>
         grains.GetGrain<IDecisionGrain>(0).Decide(account, ip, proxy);
 
-    public Task<AccountVerdict> Verdict(string account) => grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetVerdict();
+    public Task<AccountVerdict> Verdict(string account) => grains.Grain<IAccountGrain>(GrainKeys.Account(account)).GetVerdict();
 
-    public Task<AccountExplanation> Explain(string account) => grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).Explain();
+    public Task<AccountExplanation> Explain(string account) => grains.Grain<IAccountGrain>(GrainKeys.Account(account)).Explain();
 
     public Task<RiskPolicy> GetPolicy() => Policy.Get();
 

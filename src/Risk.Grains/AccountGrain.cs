@@ -52,14 +52,13 @@ public sealed class AccountGrain(
         State.Ip = batch.Ip;
         State.Proxy = batch.Proxy;
         foreach (var e in batch.Events)
-        {
             Profile.Observe(e, e.Model is { } model && batch.Launches?.TryGetValue(model, out var launched) == true ? launched : null);
-            if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, e.Ts);
-        }
-        // The account's own score, once per batch: it decides both the cluster report and the status for the network grains.
+        // Scored once per batch, not per event: it decides the cluster report, the status for the network grains,
+        // and whether the account is flagged now (the first-flag time is the batch's last event).
         var own = Profile.Assess(policy).Score;
         var ownFlagged = DecisionRules.ActionFor(policy, own) >= DecisionAction.Challenge;
         await ReportToCluster(policy, own, ownFlagged);
+        if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, Profile.LastSeen);
         MarkDirty();
         TellWatchers(policy);
         return new AccountStatus(ownFlagged, State.Cluster?.ClusterId);
@@ -71,7 +70,7 @@ public sealed class AccountGrain(
     public async Task<AccountVerdict> GetVerdict()
     {
         var policy = await policies.Get();
-        var cluster = State.HomeCluster is { } home ? await GrainFactory.GetGrain<IClusterGrain>(home).GetRisk() : State.Cluster;
+        var cluster = State.HomeCluster is { } home ? await GrainFactory.Grain<IClusterGrain>(home).GetRisk() : State.Cluster;
         return new AccountVerdict(
             State.Account ?? GrainKeys.Decode(this.GetPrimaryKeyString()),
             DecisionRules.Decide(policy, Risk(policy, cluster), State.Ip, State.Proxy),
@@ -138,13 +137,12 @@ public sealed class AccountGrain(
         if (!material) return;
 
         var delta = !joined ? (flagged ? 1 : 0) : (flagged ? 1 : 0) - (State.ReportedFlagged ? 1 : 0);
-        var cluster = GrainFactory.GetGrain<IClusterGrain>(clusterId);
+        var cluster = GrainFactory.Grain<IClusterGrain>(clusterId);
         State.Cluster = await cluster.Report(new MemberReport(State.Account!, Profile.LastSeen, own, delta));
         State.HomeCluster = clusterId;
         State.ReportedToCluster = true;
         State.ReportedOwnScore = own;
         State.ReportedFlagged = flagged;
-        if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, Profile.LastSeen);
     }
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;

@@ -27,7 +27,7 @@ public sealed class ClusterGrain(
 {
     private string Id => this.GetPrimaryKeyString();
 
-    private IClusterGrain Cluster(string id) => GrainFactory.GetGrain<IClusterGrain>(id);
+    private IClusterGrain Cluster(string id) => GrainFactory.Grain<IClusterGrain>(id);
 
     public async Task<ClusterRisk> Report(MemberReport report)
     {
@@ -105,7 +105,7 @@ public sealed class ClusterGrain(
         {
             if (member == except) continue;
             // One-way: the cluster never waits on its members, so member → cluster calls cannot deadlock.
-            _ = GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(member)).ClusterChanged(risk);
+            _ = GrainFactory.Grain<IAccountGrain>(GrainKeys.Account(member)).ClusterChanged(risk);
             RiskMetrics.ClusterPushes.Add(1);
         }
     }

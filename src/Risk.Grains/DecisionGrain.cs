@@ -13,7 +13,7 @@ public sealed class DecisionGrain(PolicyCache policies) : Grain, IDecisionGrain
         if (string.IsNullOrEmpty(account)) throw new ArgumentException("account is required", nameof(account));
         if (ip is not null && GrainKeys.NormalizeIp(ip) is null) throw new ArgumentException($"'{ip}' is not an IP address", nameof(ip));
         var policyTask = policies.Get();
-        var accountRisk = GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetRisk();
+        var accountRisk = GrainFactory.Grain<IAccountGrain>(GrainKeys.Account(account)).GetRisk();
         var ipRisk = ip is null ? Task.FromResult<EntityRisk?>(null) : GetRisk<IIpGrain>(GrainKeys.Ip(ip));
         var proxyRisk = string.IsNullOrEmpty(proxy) ? Task.FromResult<EntityRisk?>(null) : GetRisk<IProxyGrain>(GrainKeys.Proxy(proxy));
         var decision = DecisionRules.Decide(await policyTask, await accountRisk, await ipRisk, await proxyRisk);
@@ -22,5 +22,5 @@ public sealed class DecisionGrain(PolicyCache policies) : Grain, IDecisionGrain
     }
 
     private async Task<EntityRisk?> GetRisk<TGrain>(string key) where TGrain : INetworkGrain =>
-        await GrainFactory.GetGrain<TGrain>(key).GetRisk();
+        await GrainFactory.Grain<TGrain>(key).GetRisk();
 }

@@ -12,14 +12,21 @@ namespace Risk.Grains;
 [StatelessWorker]
 public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrain> log) : Grain, IIngestGrain
 {
+    /// <summary>
+    /// Calls in flight at once from one batch. Enough to keep the cores busy; few enough that a decision arriving
+    /// in the middle of a large batch does not queue behind thousands of account turns.
+    /// </summary>
+    public const int MaxParallelCalls = 64;
+
     public async Task<IngestReceipt> Ingest(IReadOnlyList<RiskEvent> batch)
     {
         var policy = await policies.Get();
         var now = DateTime.UtcNow;
         var rejections = new List<Rejection>();
-        var accounts = new Dictionary<string, List<(int Index, RiskEvent Event)>>();
-        var ips = new Dictionary<string, List<NetworkSighting>>();
-        var proxies = new Dictionary<string, List<NetworkSighting>>();
+        // Grouped by the raw identifiers; grain keys are made once per entity, not per event.
+        var accounts = new Dictionary<string, AccountGroup>(StringComparer.Ordinal);
+        var ips = new Dictionary<string, List<NetworkSighting>>(StringComparer.Ordinal);
+        var proxies = new Dictionary<string, List<NetworkSighting>>(StringComparer.Ordinal);
 
         for (var i = 0; i < batch.Count; i++)
         {
@@ -30,50 +37,42 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
                 rejections.Add(new Rejection(i, problem));
                 continue;
             }
-            e = e! with { Ip = GrainKeys.NormalizeIp(e.Ip)! };
+            var ip = GrainKeys.NormalizeIp(e!.Ip)!;
+            if (!string.Equals(ip, e.Ip, StringComparison.Ordinal)) e = e with { Ip = ip };
+            if (!accounts.TryGetValue(e.Account, out var account)) accounts[e.Account] = account = new AccountGroup(e.Account);
+            account.Add(i, e);
             var isNew = e.AccountCreated is { } created && e.Ts - created < TimeSpan.FromDays(policy["account.new_days"]);
-            var sighting = new NetworkSighting(e.Ts, StableHash64.Of("account", e.Account), isNew,
-                e.Prompt?.SimHash ?? 0, e.Ja4 is null ? 0 : StableHash64.Of("ja4", e.Ja4));
-            Group(accounts, GrainKeys.Account(e.Account), (i, e));
-            Group(ips, GrainKeys.Ip(e.Ip), sighting);
-            if (e.Proxy is { } proxy) Group(proxies, GrainKeys.Proxy(proxy), sighting);
+            var sighting = new NetworkSighting(e.Ts, account.Hash, isNew, e.Prompt?.SimHash ?? 0, e.Ja4 is null ? 0 : StableHash64.Of("ja4", e.Ja4));
+            Group(ips, ip, sighting);
+            if (e.Proxy is { } proxy) Group(proxies, proxy, sighting);
         }
 
-        var launchesTask = Launches(accounts);
-        var ipTask = ObserveAll<IIpGrain>(ips);
-        var proxyTask = ObserveAll<IProxyGrain>(proxies);
+        var launchesTask = Launches(accounts.Values);
+        var ipTask = ObserveAll<IIpGrain>(ips, GrainKeys.Ip);
+        var proxyTask = ObserveAll<IProxyGrain>(proxies, GrainKeys.Proxy);
         var (ipRisk, proxyRisk, launches) = (await ipTask, await proxyTask, await launchesTask);
 
-        var applied = accounts.Select(async pair =>
+        var groups = accounts.Values.ToArray();
+        await Throttled(groups, async account =>
         {
-            var events = pair.Value;
-            var last = events[^1].Event;
+            var last = account.Events[^1].Event;
             var context = new AccountBatch(
-                events.Select(x => x.Event).ToArray(),
-                ipRisk.GetValueOrDefault(GrainKeys.Ip(last.Ip)),
-                last.Proxy is null ? null : proxyRisk.GetValueOrDefault(GrainKeys.Proxy(last.Proxy)),
+                account.Events.Select(x => x.Event).ToArray(),
+                ipRisk.GetValueOrDefault(last.Ip),
+                last.Proxy is null ? null : proxyRisk.GetValueOrDefault(last.Proxy),
                 launches);
             try
             {
-                var status = await GrainFactory.GetGrain<IAccountGrain>(pair.Key).Observe(context);
-                return (Status: status, Failed: Array.Empty<Rejection>());
+                account.Status = await GrainFactory.Grain<IAccountGrain>(GrainKeys.Account(account.Id)).Observe(context);
             }
             catch (Exception ex)
             {
-                LogAccountFailed(ex, pair.Key);
-                return (Status: (AccountStatus?)null, Failed: events.Select(x => new Rejection(x.Index, $"not applied: {ex.GetType().Name}")).ToArray());
+                LogAccountFailed(ex, account.Id);
+                rejections.AddRange(account.Events.Select(x => new Rejection(x.Index, $"not applied: {ex.GetType().Name}")));
             }
-        }).ToArray();
-        var results = await Task.WhenAll(applied);
-        var statuses = new Dictionary<string, AccountStatus>(accounts.Count);
-        var keys = accounts.Keys.ToArray();
-        for (var i = 0; i < results.Length; i++)
-        {
-            rejections.AddRange(results[i].Failed);
-            if (results[i].Status is { } status) statuses[keys[i]] = status;
-        }
-        TellMembers<IIpGrain>(accounts, statuses, e => GrainKeys.Ip(e.Ip));
-        TellMembers<IProxyGrain>(accounts, statuses, e => e.Proxy is null ? null : GrainKeys.Proxy(e.Proxy));
+        });
+        TellMembers<IIpGrain>(groups, e => e.Ip, GrainKeys.Ip);
+        TellMembers<IProxyGrain>(groups, e => e.Proxy, GrainKeys.Proxy);
 
         foreach (var r in rejections) RiskMetrics.EventsRejected.Add(1, new TagList { { "field", r.Reason.Split(':')[0] } });
         var accepted = batch.Count - rejections.Count;
@@ -82,11 +81,34 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
         return new IngestReceipt(accepted, rejections);
     }
 
+    /// <summary>One account's events in a batch, and what its grain answered.</summary>
+    private sealed class AccountGroup(string id)
+    {
+        public string Id { get; } = id;
+        public ulong Hash { get; } = StableHash64.Of("account", id);
+        public List<(int Index, RiskEvent Event)> Events { get; } = [];
+        public AccountStatus? Status { get; set; }
+
+        public void Add(int index, RiskEvent e) => Events.Add((index, e));
+    }
+
+    /// <summary>Runs <paramref name="call"/> on every item, at most <see cref="MaxParallelCalls"/> at a time.</summary>
+    private static Task Throttled<T>(IReadOnlyList<T> items, Func<T, Task> call)
+    {
+        var next = -1;
+        async Task Worker()
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < items.Count) await call(items[i]);
+        }
+        return Task.WhenAll(Enumerable.Range(0, Math.Min(MaxParallelCalls, items.Count)).Select(_ => Worker()));
+    }
+
     /// <summary>The launch times of the batch's models that count as newly launched; advisory like network context.</summary>
-    private async Task<IReadOnlyDictionary<string, DateTime>?> Launches(Dictionary<string, List<(int Index, RiskEvent Event)>> accounts)
+    private async Task<IReadOnlyDictionary<string, DateTime>?> Launches(IEnumerable<AccountGroup> accounts)
     {
         var firstSeen = new Dictionary<string, DateTime>(StringComparer.Ordinal);
-        foreach (var (_, e) in accounts.Values.SelectMany(x => x))
+        foreach (var (_, e) in accounts.SelectMany(x => x.Events))
             if (e.Model is { } model && (!firstSeen.TryGetValue(model, out var ts) || e.Ts < ts)) firstSeen[model] = e.Ts;
         if (firstSeen.Count == 0) return null;
         try
@@ -104,36 +126,35 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
     /// <summary>
     /// Network context is advisory: if an IP or proxy grain fails, its accounts are still applied without it.
     /// </summary>
-    private async Task<Dictionary<string, EntityRisk>> ObserveAll<TGrain>(Dictionary<string, List<NetworkSighting>> groups)
+    private async Task<Dictionary<string, EntityRisk>> ObserveAll<TGrain>(Dictionary<string, List<NetworkSighting>> groups, Func<string, string> keyOf)
         where TGrain : INetworkGrain
     {
-        var calls = groups.Select(async pair =>
+        var risks = new Dictionary<string, EntityRisk>(groups.Count, StringComparer.Ordinal);
+        await Throttled(groups.ToArray(), async pair =>
         {
-            try { return (pair.Key, Risk: await GrainFactory.GetGrain<TGrain>(pair.Key).Observe(pair.Value)); }
-            catch (Exception ex)
-            {
-                LogNetworkFailed(ex, typeof(TGrain).Name, pair.Key);
-                return (pair.Key, Risk: (EntityRisk?)null);
-            }
+            var key = keyOf(pair.Key);
+            try { risks[pair.Key] = await GrainFactory.Grain<TGrain>(key).Observe(pair.Value); }
+            catch (Exception ex) { LogNetworkFailed(ex, typeof(TGrain).Name, key); }
         });
-        var results = await Task.WhenAll(calls);
-        return results.Where(r => r.Risk is not null).ToDictionary(r => r.Key, r => r.Risk!);
+        return risks;
     }
 
     /// <summary>Tells each IP or proxy how the accounts it carried in this batch stand now. One-way.</summary>
-    private void TellMembers<TGrain>(Dictionary<string, List<(int Index, RiskEvent Event)>> accounts, Dictionary<string, AccountStatus> statuses, Func<RiskEvent, string?> keyOf)
+    private void TellMembers<TGrain>(AccountGroup[] accounts, Func<RiskEvent, string?> networkOf, Func<string, string> keyOf)
         where TGrain : INetworkGrain
     {
-        var members = new Dictionary<string, List<MemberStatus>>();
-        foreach (var (accountKey, events) in accounts)
+        var members = new Dictionary<string, List<MemberStatus>>(StringComparer.Ordinal);
+        var requests = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var account in accounts)
         {
-            if (!statuses.TryGetValue(accountKey, out var status)) continue;
-            var hash = StableHash64.Of("account", events[0].Event.Account);
-            foreach (var group in events.GroupBy(x => keyOf(x.Event)))
-                if (group.Key is { } networkKey)
-                    Group(members, networkKey, new MemberStatus(hash, group.Count(), status.OwnFlagged, status.Cluster));
+            if (account.Status is not { } status) continue;
+            requests.Clear();
+            foreach (var (_, e) in account.Events)
+                if (networkOf(e) is { } network) requests[network] = requests.GetValueOrDefault(network) + 1;
+            foreach (var (network, count) in requests)
+                Group(members, network, new MemberStatus(account.Hash, count, status.OwnFlagged, status.Cluster));
         }
-        foreach (var (key, list) in members) _ = GrainFactory.GetGrain<TGrain>(key).NoteMembers(list);
+        foreach (var (network, list) in members) _ = GrainFactory.Grain<TGrain>(keyOf(network)).NoteMembers(list);
     }
 
     private static void Group<T>(Dictionary<string, List<T>> groups, string key, T item)

@@ -67,7 +67,7 @@ public abstract class NetworkGrain(
             State.Profile.HubCluster ??= cluster;
             // Remember what was linked lately, so that every batch does not send the same merges again.
             if (cluster != State.Profile.HubCluster && _linked.Add(cluster))
-                _ = GrainFactory.GetGrain<IClusterGrain>(State.Profile.HubCluster).Merge(cluster);
+                _ = GrainFactory.Grain<IClusterGrain>(State.Profile.HubCluster).Merge(cluster);
         }
         State.Profile.FlaggedClusters.Clear();
         if (_linked.Count > 256) _linked.Clear();

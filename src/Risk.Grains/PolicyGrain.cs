@@ -43,9 +43,9 @@ public sealed partial class PolicyGrain(
         // it is stored there first, then recorded here.
         var entity = kind switch
         {
-            EntityKind.Account => (IOverridable)GrainFactory.GetGrain<IAccountGrain>(GrainKeys.Account(id)),
-            EntityKind.Ip => GrainFactory.GetGrain<IIpGrain>(GrainKeys.Ip(id)),
-            _ => GrainFactory.GetGrain<IProxyGrain>(GrainKeys.Proxy(id)),
+            EntityKind.Account => (IOverridable)GrainFactory.Grain<IAccountGrain>(GrainKeys.Account(id)),
+            EntityKind.Ip => GrainFactory.Grain<IIpGrain>(GrainKeys.Ip(id)),
+            _ => GrainFactory.Grain<IProxyGrain>(GrainKeys.Proxy(id)),
         };
         await entity.SetOverride(action);
         var what = $"override {kind.ToString().ToLowerInvariant()} {id}";

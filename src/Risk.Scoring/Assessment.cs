@@ -25,10 +25,30 @@ public sealed class Assessment
         return this;
     }
 
-    public double Score => Combine(_reasons.Select(r => r.Points));
+    public double Score
+    {
+        get
+        {
+            var keep = 1.0;
+            foreach (var r in _reasons) keep *= 1 - Math.Clamp(r.Points, 0, 100) / 100;
+            return 100 * (1 - keep);
+        }
+    }
 
-    public EntityRisk ToRisk(OverrideAction @override = OverrideAction.None, long events = 0) =>
-        new(Math.Round(Score, 1), _reasons.OrderByDescending(r => r.Points).ToArray(), @override, events);
+    /// <summary>Reasons strongest first; equal ones keep the order they were added in.</summary>
+    public EntityRisk ToRisk(OverrideAction @override = OverrideAction.None, long events = 0)
+    {
+        // Runs for every batch an entity sees: an insertion sort of a dozen reasons, without LINQ's allocations.
+        var sorted = _reasons.ToArray();
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            var r = sorted[i];
+            var j = i - 1;
+            for (; j >= 0 && sorted[j].Points < r.Points; j--) sorted[j + 1] = sorted[j];
+            sorted[j + 1] = r;
+        }
+        return new(Math.Round(Score, 1), sorted, @override, events);
+    }
 
     public static double Combine(IEnumerable<double> points)
     {

@@ -83,9 +83,9 @@ public sealed partial class RiskGateway : BackgroundService
             {
                 // One hop, in parallel: each entity starts pushing to this gateway and returns its risk in the same
                 // turn, so the decision can be cached with no window for a missed change.
-                var accountRisk = _grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).Watch(observer);
-                var ipRisk = ip is null ? NoRisk : Optional(_grains.GetGrain<IIpGrain>(GrainKeys.Ip(ip)).Watch(observer));
-                var proxyRisk = proxy is null ? NoRisk : Optional(_grains.GetGrain<IProxyGrain>(GrainKeys.Proxy(proxy)).Watch(observer));
+                var accountRisk = _grains.Grain<IAccountGrain>(GrainKeys.Account(account)).Watch(observer);
+                var ipRisk = ip is null ? NoRisk : Optional(_grains.Grain<IIpGrain>(GrainKeys.Ip(ip)).Watch(observer));
+                var proxyRisk = proxy is null ? NoRisk : Optional(_grains.Grain<IProxyGrain>(GrainKeys.Proxy(proxy)).Watch(observer));
                 await Task.WhenAll((Task)accountRisk, ipRisk, proxyRisk).WaitAsync(_options.DecisionTimeout, ct);
                 decision = DecisionRules.Decide(policy, accountRisk.Result, ipRisk.Result, proxyRisk.Result);
                 Cache.Put(account, ip, proxy, decision, versions);
