@@ -16,9 +16,6 @@ public sealed class IngestLanes(RiskClient client, int lanes = 4, int batchSize 
     public long Accepted => Interlocked.Read(ref _accepted);
     public long Rejected => Interlocked.Read(ref _rejected);
 
-    /// <summary>Called once per batch with the events sent and the cluster's receipt, on the lane's own thread.</summary>
-    public Action<IReadOnlyList<RiskEvent>, IngestReceipt>? OnReceipt { get; init; }
-
     public ValueTask Add(RiskEvent e)
     {
         var lane = _lanes[(uint)e.Account.GetHashCode() % (uint)_lanes.Length];
@@ -47,7 +44,6 @@ public sealed class IngestLanes(RiskClient client, int lanes = 4, int batchSize 
         var receipt = await client.Send(batch);
         Interlocked.Add(ref _accepted, receipt.Accepted);
         Interlocked.Add(ref _rejected, receipt.Rejections.Count);
-        OnReceipt?.Invoke(batch, receipt);
     }
 
     private sealed class Lane(int batchSize)

@@ -10,8 +10,7 @@ public sealed class DecisionGrain(PolicyCache policies) : Grain, IDecisionGrain
 {
     public async Task<Decision> Decide(string account, string? ip, string? proxy)
     {
-        if (string.IsNullOrEmpty(account)) throw new ArgumentException("account is required", nameof(account));
-        if (ip is not null && GrainKeys.NormalizeIp(ip) is null) throw new ArgumentException($"'{ip}' is not an IP address", nameof(ip));
+        DecisionRules.RequireValid(account, ip);
         var policyTask = policies.Get();
         var accountRisk = GrainFactory.Grain<IAccountGrain>(GrainKeys.Account(account)).GetRisk();
         var ipRisk = ip is null ? Task.FromResult<EntityRisk?>(null) : GetRisk<IIpGrain>(GrainKeys.Ip(ip));

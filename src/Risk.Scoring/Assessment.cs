@@ -29,8 +29,9 @@ public sealed class Assessment
     {
         get
         {
+            // Combine's formula, over the list without an enumerator: this runs for every batch an entity sees.
             var keep = 1.0;
-            foreach (var r in _reasons) keep *= 1 - Math.Clamp(r.Points, 0, 100) / 100;
+            foreach (var r in _reasons) keep *= Unexplained(r.Points);
             return 100 * (1 - keep);
         }
     }
@@ -53,9 +54,12 @@ public sealed class Assessment
     public static double Combine(IEnumerable<double> points)
     {
         var keep = 1.0;
-        foreach (var p in points) keep *= 1 - Math.Clamp(p, 0, 100) / 100;
+        foreach (var p in points) keep *= Unexplained(p);
         return 100 * (1 - keep);
     }
+
+    /// <summary>The share of the risk that <paramref name="points"/> leave unexplained.</summary>
+    private static double Unexplained(double points) => 1 - Math.Clamp(points, 0, 100) / 100;
 
     /// <summary>0 at <paramref name="from"/>, 1 at <paramref name="to"/>, linear between.</summary>
     public static double Ramp(double value, double from, double to) => Math.Clamp((value - from) / (to - from), 0, 1);

@@ -5,6 +5,14 @@ namespace Risk.Scoring;
 /// <summary>How entity risks and operator overrides become one decision.</summary>
 public static class DecisionRules
 {
+    /// <summary>What every decision path refuses before it reads a grain: no account, or an IP that is not one.</summary>
+    /// <exception cref="ArgumentException"/>
+    public static void RequireValid(string account, string? ip)
+    {
+        if (string.IsNullOrEmpty(account)) throw new ArgumentException("account is required", nameof(account));
+        if (ip is not null && GrainKeys.NormalizeIp(ip) is null) throw new ArgumentException($"'{ip}' is not an IP address", nameof(ip));
+    }
+
     /// <summary>
     /// Overrides beat every detector. The most specific override wins: an account override beats IP and proxy
     /// overrides (an operator who allows one account behind a blocked relay means it); between an IP and a

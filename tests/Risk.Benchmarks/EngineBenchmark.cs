@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Risk.Client;
-using Risk.Client.Gateway;
 using Risk.Contracts;
 
 namespace Risk.Benchmarks;
@@ -30,13 +27,7 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
         var p99s = new List<double>();
         for (var round = 0; round <= scale.Rounds; round++)
         {
-            var latencies = new Latencies(scale.Calls);
-            for (var i = 0; i < scale.Calls; i++)
-            {
-                var start = Stopwatch.GetTimestamp();
-                await silo.Grains.GetGrain<IPingGrain>(i % 1000).Ping();
-                latencies.Add(Latencies.Microseconds(start));
-            }
+            var latencies = await SequentialPings(silo.Grains, scale.Calls);
             var rate = await Pipelined(scale.Seconds);
             if (round == 0) continue; // warm-up
             p50s.Add(latencies.Percentile(50));
@@ -44,6 +35,19 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
             rates.Add(rate);
         }
         return new PingFigures(Stats.Median(rates), Stats.Median(p50s), Stats.Median(p99s));
+    }
+
+    /// <summary>Empty calls one after another over 1,000 grains.</summary>
+    public static async Task<Latencies> SequentialPings(IGrainFactory grains, int calls)
+    {
+        var latencies = new Latencies(calls);
+        for (var i = 0; i < calls; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await grains.GetGrain<IPingGrain>(i % 1000).Ping();
+            latencies.Add(Latencies.Microseconds(start));
+        }
+        return latencies;
     }
 
     /// <summary>Many callers at once, each calling as soon as its last call returned.</summary>
@@ -91,12 +95,7 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
     {
         using var stop = new CancellationTokenSource();
         var ingest = Ingest(silo.Grains, load, perSecond, stop.Token);
-        using var gateway = new RiskGateway(silo.Grains, Options.Create(new RiskGatewayOptions
-        {
-            DecisionTimeout = TimeSpan.FromSeconds(10),
-            CacheTtl = TimeSpan.FromMinutes(1),
-        }), NullLogger<RiskGateway>.Instance);
-        await gateway.StartAsync(CancellationToken.None);
+        using var gateway = await GatewayBenchmark.StartGateway(silo.Grains);
         await Task.Delay(TimeSpan.FromSeconds(1)); // ingest up to its rate
 
         var misses = new Latencies(scale.Calls);

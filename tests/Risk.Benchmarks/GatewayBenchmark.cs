@@ -25,7 +25,7 @@ public sealed class GatewayBenchmark(IGrainFactory grains, Uri siloHttp, Scale s
         var misses = new List<double>();
         for (var round = 0; round <= Rounds; round++)
         {
-            var ping = await PingRound();
+            var ping = (await EngineBenchmark.SequentialPings(grains, Calls)).Percentile(99);
             var miss = await MissRound();
             if (round == 0) continue;
             pings.Add(ping);
@@ -34,23 +34,10 @@ public sealed class GatewayBenchmark(IGrainFactory grains, Uri siloHttp, Scale s
         return (Stats.Median(pings), Stats.Median(misses));
     }
 
-    private async Task<double> PingRound()
-    {
-        var latencies = new Latencies(Calls);
-        for (var i = 0; i < Calls; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await grains.GetGrain<IPingGrain>(i % 1000).Ping();
-            latencies.Add(Latencies.Microseconds(start));
-        }
-        return latencies.Percentile(99);
-    }
-
     /// <summary>Misses: every Decide goes to the grains (warm activations, the cache cleared before each call).</summary>
     private async Task<double> MissRound()
     {
-        using var gateway = NewGateway();
-        await gateway.StartAsync(CancellationToken.None);
+        using var gateway = await StartGateway(grains);
         var latencies = new Latencies(Calls);
         for (var i = 0; i < Calls; i++)
         {
@@ -61,31 +48,6 @@ public sealed class GatewayBenchmark(IGrainFactory grains, Uri siloHttp, Scale s
         }
         await gateway.StopAsync(CancellationToken.None);
         return latencies.Percentile(99);
-    }
-
-    public async Task<double> CachedP99()
-    {
-        // Started, so that it watches entities: only watched decisions are cached.
-        using var gateway = NewGateway();
-        await gateway.StartAsync(CancellationToken.None);
-        for (var i = 0; i < 1000; i++) await gateway.Decide($"bench-{i}", $"198.51.100.{i % 200}", null);
-        while (gateway.Cache.Count < 1000) await Task.Delay(10);
-        var rounds = new List<double>();
-        var calls = Calls * 10;
-        for (var round = 0; round < Rounds; round++)
-        {
-            var latencies = new Latencies(calls);
-            for (var i = 0; i < calls; i++)
-            {
-                var start = Stopwatch.GetTimestamp();
-                var pending = gateway.Decide($"bench-{i % 1000}", $"198.51.100.{i % 1000 % 200}", null);
-                if (!pending.IsCompletedSuccessfully) await pending;
-                latencies.Add(Latencies.Microseconds(start));
-            }
-            rounds.Add(latencies.Percentile(99));
-        }
-        await gateway.StopAsync(CancellationToken.None);
-        return Stats.Median(rounds);
     }
 
     /// <summary>
@@ -142,9 +104,12 @@ public sealed class GatewayBenchmark(IGrainFactory grains, Uri siloHttp, Scale s
         lock (latencies) latencies.Add(took);
     }
 
-    private RiskGateway NewGateway() => new(grains, Options.Create(new RiskGatewayOptions
+    /// <summary>A started gateway (only a started one watches entities and caches) that waits for every miss.</summary>
+    public static async Task<RiskGateway> StartGateway(IGrainFactory grains)
     {
-        DecisionTimeout = TimeSpan.FromSeconds(10),
-        CacheTtl = TimeSpan.FromHours(1),
-    }), NullLogger<RiskGateway>.Instance);
+        var gateway = new RiskGateway(grains, Options.Create(new RiskGatewayOptions { DecisionTimeout = TimeSpan.FromSeconds(10) }),
+            NullLogger<RiskGateway>.Instance);
+        await gateway.StartAsync(CancellationToken.None);
+        return gateway;
+    }
 }

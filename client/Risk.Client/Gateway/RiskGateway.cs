@@ -72,8 +72,7 @@ public sealed partial class RiskGateway : BackgroundService
 
     private async Task<Decision> Miss(string account, string? ip, string? proxy, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(account)) throw new ArgumentException("account is required", nameof(account));
-        if (ip is not null && GrainKeys.NormalizeIp(ip) is null) throw new ArgumentException($"'{ip}' is not an IP address", nameof(ip));
+        DecisionRules.RequireValid(account, ip);
         // Versions before the read: a push that races with it makes the entry stale rather than wrong.
         var versions = Cache.Versions(account, ip, proxy);
         try
