@@ -74,6 +74,8 @@ public static class RiskSiloExtensions
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.Services.Configure<RiskGrainOptions>(configuration.GetSection(RiskHostOptions.Section));
         silo.Services.AddSingleton<PolicyCache>();
+        silo.Services.AddSingleton<IngestSlots>();
+        silo.Services.AddSingleton<CheckpointBudget>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<PolicyCache>());
         return silo;
     }

@@ -10,14 +10,8 @@ namespace Risk.Grains;
 /// context of the accounts behind them), then the accounts. One call per entity per batch.
 /// </summary>
 [StatelessWorker]
-public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrain> log) : Grain, IIngestGrain
+public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots, ILogger<IngestGrain> log) : Grain, IIngestGrain
 {
-    /// <summary>
-    /// Calls in flight at once from one batch. Enough to keep the cores busy; few enough that a decision arriving
-    /// in the middle of a large batch does not queue behind thousands of account turns.
-    /// </summary>
-    public const int MaxParallelCalls = 64;
-
     public async Task<IngestReceipt> Ingest(IReadOnlyList<RiskEvent> batch)
     {
         var policy = await policies.Get();
@@ -53,7 +47,7 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
         var (ipRisk, proxyRisk, launches) = (await ipTask, await proxyTask, await launchesTask);
 
         var groups = accounts.Values.ToArray();
-        await Throttled(groups, async account =>
+        await slots.ForEach(groups, async account =>
         {
             var last = account.Events[^1].Event;
             var context = new AccountBatch(
@@ -92,18 +86,6 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
         public void Add(int index, RiskEvent e) => Events.Add((index, e));
     }
 
-    /// <summary>Runs <paramref name="call"/> on every item, at most <see cref="MaxParallelCalls"/> at a time.</summary>
-    private static Task Throttled<T>(IReadOnlyList<T> items, Func<T, Task> call)
-    {
-        var next = -1;
-        async Task Worker()
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < items.Count) await call(items[i]);
-        }
-        return Task.WhenAll(Enumerable.Range(0, Math.Min(MaxParallelCalls, items.Count)).Select(_ => Worker()));
-    }
-
     /// <summary>The launch times of the batch's models that count as newly launched; advisory like network context.</summary>
     private async Task<IReadOnlyDictionary<string, DateTime>?> Launches(IEnumerable<AccountGroup> accounts)
     {
@@ -130,7 +112,7 @@ public sealed partial class IngestGrain(PolicyCache policies, ILogger<IngestGrai
         where TGrain : INetworkGrain
     {
         var risks = new Dictionary<string, EntityRisk>(groups.Count, StringComparer.Ordinal);
-        await Throttled(groups.ToArray(), async pair =>
+        await slots.ForEach(groups.ToArray(), async pair =>
         {
             var key = keyOf(pair.Key);
             try { risks[pair.Key] = await GrainFactory.Grain<TGrain>(key).Observe(pair.Value); }

@@ -9,11 +9,24 @@ public sealed class RiskGrainOptions
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Checkpoints a silo may write per second, over all its entities; 0 for no limit. Past it, dirty state waits
+    /// for its next interval (see <see cref="CheckpointBudget"/>).
+    /// </summary>
+    public int CheckpointWritesPerSecond { get; set; } = 200;
+
+    /// <summary>
     /// Whether deactivation on silo shutdown flushes dirty state. Off for memory storage, which is itself
     /// going away (flushing there only fails noisily); on for Azure storage, where it saves what the last
     /// checkpoint missed.
     /// </summary>
     public bool FlushOnShutdown { get; set; } = true;
+
+    /// <summary>
+    /// Grain calls that ingest keeps in flight at once, over all batches on a silo. A new account's first call
+    /// waits on a storage read, so this must cover the storage latency: on Azurite, 8 in flight gave 0.32× the
+    /// throughput of memory storage and 128 gave 0.58× (issue 5), while decision latency did not change.
+    /// </summary>
+    public int IngestConcurrency { get; set; } = 128;
 
     /// <summary>How many recently active members a cluster pushes its risk to directly.</summary>
     public int ClusterPushMembers { get; set; } = 64;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Risk.Grains;
@@ -5,7 +6,8 @@ namespace Risk.Grains;
 /// <summary>
 /// The write-behind shape shared by the entity grains, after the GPSTracker sample: traffic marks state dirty,
 /// a grain timer checkpoints it, and deactivation flushes what is left. The timer exists only while state is
-/// dirty, so a hundred thousand idle accounts cost no timer ticks. Operator actions call
+/// dirty, so a hundred thousand idle accounts cost no timer ticks. Timer checkpoints draw on the silo's
+/// <see cref="CheckpointBudget"/>; one refused waits for the next interval. Operator actions call
 /// <see cref="WriteThrough"/> instead, so they are stored before they are acknowledged.
 /// </summary>
 public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, IOptions<RiskGrainOptions> options) : Grain
@@ -13,15 +15,20 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
 {
     private bool _dirty;
     private IGrainTimer? _checkpoint;
+    private CheckpointBudget? _budget;
 
     protected TState State => state.State;
 
     protected RiskGrainOptions Options => options.Value;
 
-    protected void MarkDirty()
+    private CheckpointBudget Budget => _budget ??= ServiceProvider.GetRequiredService<CheckpointBudget>();
+
+    protected void MarkDirty() => MarkDirty(options.Value.CheckpointInterval);
+
+    private void MarkDirty(TimeSpan due)
     {
         _dirty = true;
-        _checkpoint ??= this.RegisterGrainTimer(CheckpointDue, new GrainTimerCreationOptions(options.Value.CheckpointInterval, Timeout.InfiniteTimeSpan));
+        _checkpoint ??= this.RegisterGrainTimer(CheckpointDue, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
     }
 
     protected async Task WriteThrough()
@@ -41,12 +48,17 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         _checkpoint = null;
         try
         {
-            await Checkpoint(cancellationToken);
+            if (!_dirty) return;
+            if (Budget.TryTake()) await Checkpoint(cancellationToken);
+            else RiskMetrics.StateWritesDeferred.Add(1);
         }
         finally
         {
             // Disposing a timer cancels its callback's token, so only once the write is done.
             timer?.Dispose();
+            // Still dirty (refused by the budget, failed, or changed while writing): try again an interval later,
+            // spread between ½ and 1½ intervals so that entities refused together do not come back together.
+            if (_dirty) MarkDirty(options.Value.CheckpointInterval * (0.5 + Random.Shared.NextDouble()));
         }
     }
 

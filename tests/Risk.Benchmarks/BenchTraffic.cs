@@ -55,22 +55,26 @@ public sealed class BenchTraffic
     /// <summary>
     /// Copies <paramref name="first"/> to first + <paramref name="copies"/> - 1, interleaved in time order (copy 0
     /// is the simulator's own names). <paramref name="proxyOf"/> replaces each event's proxy after renaming, for
-    /// the hot-spot comparison.
+    /// the hot-spot comparison. With <paramref name="periods"/> above 1 the same accounts go on: period p is the
+    /// simulated span again, shifted p spans later, so each account makes p times the requests.
     /// </summary>
-    public IEnumerable<RiskEvent> Copies(int copies, int first = 0, Func<RiskEvent, string?>? proxyOf = null)
+    public IEnumerable<RiskEvent> Copies(int copies, int first = 0, Func<RiskEvent, string?>? proxyOf = null, int periods = 1)
     {
-        foreach (var e in Events)
-            for (var k = first; k < first + copies; k++)
-            {
-                var copy = k == 0 ? e : e with
+        var span = TimeSpan.FromDays(Math.Ceiling((Events[^1].Ts - Events[0].Ts).TotalDays));
+        for (var p = 0; p < periods; p++)
+            foreach (var e in Events)
+                for (var k = first; k < first + copies; k++)
                 {
-                    Account = _accounts[e.Account, k],
-                    Ip = _ips[e.Ip, k],
-                    Proxy = e.Proxy is null ? null : _proxies[e.Proxy, k],
-                    Payment = e.Payment is null ? null : _payments[e.Payment, k],
-                };
-                yield return proxyOf is null ? copy : copy with { Proxy = proxyOf(copy) };
-            }
+                    var copy = k == 0 && p == 0 ? e : e with
+                    {
+                        Ts = e.Ts + p * span,
+                        Account = _accounts[e.Account, k],
+                        Ip = _ips[e.Ip, k],
+                        Proxy = e.Proxy is null ? null : _proxies[e.Proxy, k],
+                        Payment = e.Payment is null ? null : _payments[e.Payment, k],
+                    };
+                    yield return proxyOf is null ? copy : copy with { Proxy = proxyOf(copy) };
+                }
     }
 
     public bool IsAttacker(string account)

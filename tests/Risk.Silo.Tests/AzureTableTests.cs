@@ -72,6 +72,36 @@ public class AzureTableTests(Azurite azurite)
     }
 
     [Fact]
+    public async Task The_write_budget_defers_checkpoints_and_every_deferred_one_lands_later()
+    {
+        const int accounts = 24, perSecond = 4;
+        var table = Azurite.NewTableName();
+        var cluster = await StorageCluster.Start(table, "budget", checkpointInterval: TimeSpan.FromMilliseconds(500), checkpointWritesPerSecond: perSecond);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Ingest(cluster, Enumerable.Range(0, accounts).Select(i => Event($"budget-{i}", i)));
+        async Task<int> Stored() => (await Rows(table)).Count(r => r.PartitionKey.Contains("budget-"));
+
+        await Task.Delay(1500);
+        // The bucket starts full (one second's worth) and refills at the budget: no more writes than that so far,
+        // though every account's first checkpoint came due after 0.5 s.
+        var stored = await Stored();
+        Assert.True(stored <= perSecond * (1 + clock.Elapsed.TotalSeconds) + 1, $"{stored} accounts written in {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.True(stored < accounts, $"{stored} of {accounts} written within 1.5 s, past a budget of {perSecond}/s");
+
+        // Deferred checkpoints come back an interval later until every account is stored, with no deactivation.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && await Stored() < accounts) await Task.Delay(250);
+        Assert.Equal(accounts, await Stored());
+        await cluster.KillSiloAsync(cluster.Silos[0]);
+        await cluster.DisposeAsync();
+
+        var restarted = await StorageCluster.Start(table, "budget");
+        Assert.Equal(1, (await Verdict(restarted, "budget-7")).Events);
+        await restarted.StopAllSilosAsync();
+        await restarted.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Keys_that_Azure_Table_would_mangle_stay_distinct_accounts()
     {
         string[] accounts = ["a/b", "a_b", @"a\b", "a#b", "a?b", "a\u0001b", "a%2Fb", "a_2Fb", "ü/b", new string('x', 300) + "/1", new string('x', 300) + "_1"];
