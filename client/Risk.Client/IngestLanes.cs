@@ -8,7 +8,7 @@ namespace Risk.Client;
 /// the lanes overlap. <see cref="Add"/> waits when its lane is backed up, so a producer cannot outrun the
 /// cluster. One producer at a time.
 /// </summary>
-public sealed class IngestLanes(RiskClient client, int lanes = 4, int batchSize = 2000)
+public sealed class IngestLanes(RiskClient client, int lanes = 4, int batchSize = 5000)
 {
     private readonly Lane[] _lanes = Enumerable.Range(0, lanes).Select(_ => new Lane(batchSize)).ToArray();
     private long _accepted, _rejected;

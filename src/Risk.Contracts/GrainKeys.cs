@@ -66,7 +66,9 @@ public static class GrainKeys
         if (!IPAddress.TryParse(span, out var ip)) return null;
         if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
         if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) ip.ScopeId = 0;
-        return ip.ToString();
+        // Most addresses arrive canonical already: then the text itself is the answer, and no string is made.
+        Span<char> canonical = stackalloc char[64];
+        return ip.TryFormat(canonical, out var length) && canonical[..length].SequenceEqual(text) ? text : ip.ToString();
     }
 
     private static bool IsKept(char c) =>

@@ -42,7 +42,8 @@ public sealed class AccountGrain(
         return risk;
     }
 
-    private void TellWatchers(PolicyView policy) => Watchers.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
+    /// <summary>Most accounts are never watched: no watcher list is made for them, and nothing is computed.</summary>
+    private void TellWatchers(PolicyView policy) => _watchers?.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
 
     public async Task<AccountStatus> Observe(AccountBatch batch)
     {
@@ -55,10 +56,11 @@ public sealed class AccountGrain(
             Profile.Observe(e, e.Model is { } model && batch.Launches?.TryGetValue(model, out var launched) == true ? launched : null);
         // Scored once per batch, not per event: it decides the cluster report, the status for the network grains,
         // and whether the account is flagged now (the first-flag time is the batch's last event).
-        var own = Profile.Assess(policy).Score;
+        var assessment = Profile.Assess(policy);
+        var own = assessment.Score;
         var ownFlagged = DecisionRules.ActionFor(policy, own) >= DecisionAction.Challenge;
         await ReportToCluster(policy, own, ownFlagged);
-        if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, Profile.LastSeen);
+        if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, ToRisk(assessment, State.Cluster), Profile.LastSeen);
         MarkDirty();
         TellWatchers(policy);
         return new AccountStatus(ownFlagged, State.Cluster?.ClusterId);
@@ -101,25 +103,25 @@ public sealed class AccountGrain(
         if (State.Cluster is { } known && string.CompareOrdinal(risk.ClusterId, known.ClusterId) > 0) return;
         State.Cluster = risk;
         var policy = await policies.Get();
-        if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, Max(Profile.LastSeen, risk.AsOf));
+        if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, Risk(policy), Max(Profile.LastSeen, risk.AsOf));
         MarkDirty();
         TellWatchers(policy);
     }
 
     private EntityRisk Risk(PolicyView policy) => Risk(policy, State.Cluster);
 
-    private EntityRisk Risk(PolicyView policy, ClusterRisk? cluster)
+    private EntityRisk Risk(PolicyView policy, ClusterRisk? cluster) => ToRisk(Profile.Assess(policy), cluster);
+
+    /// <summary>The account's own assessment plus what its cluster passes on, with its override.</summary>
+    private EntityRisk ToRisk(Assessment own, ClusterRisk? cluster)
     {
-        var risk = Profile.Assess(policy);
-        if (cluster is not null) risk.AddAll(cluster.Risk.Reasons);
-        return risk.ToRisk(State.Override, Profile.Events);
+        if (cluster is not null) own.AddAll(cluster.Risk.Reasons);
+        return own.ToRisk(State.Override, Profile.Events);
     }
 
-    private Decision Decide(PolicyView policy) => DecisionRules.Decide(policy, Risk(policy), State.Ip, State.Proxy);
-
-    private void NoteIfFlagged(PolicyView policy, DateTime ts)
+    private void NoteIfFlagged(PolicyView policy, EntityRisk risk, DateTime ts)
     {
-        if (Decide(policy).IsFlagged) State.FirstFlaggedAt = ts;
+        if (DecisionRules.CouldFlag(policy, risk) && DecisionRules.Decide(policy, risk, State.Ip, State.Proxy).IsFlagged) State.FirstFlaggedAt = ts;
     }
 
     /// <summary>

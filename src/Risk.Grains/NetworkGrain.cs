@@ -43,7 +43,7 @@ public abstract class NetworkGrain(
         MarkDirty();
         var policy = await policies.Get();
         var risk = Risk(policy);
-        Watchers.TellIfMoved(() => risk, policy["push.min_score_change"]);
+        _watchers?.TellIfMoved(() => risk, policy["push.min_score_change"]);
         return risk;
     }
 
@@ -54,13 +54,14 @@ public abstract class NetworkGrain(
         var policy = await policies.Get();
         foreach (var m in members) State.Profile.Observe(m, State.Profile.LastSeen);
         MarkDirty();
-        Watchers.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
-        var flaggedClusters = members.Where(m => m.Flagged && m.Cluster is not null).Select(m => m.Cluster!).Distinct();
+        _watchers?.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
         if (!IsHub(policy))
         {
-            foreach (var cluster in flaggedClusters) State.Profile.RememberFlaggedCluster(cluster);
+            foreach (var m in members)
+                if (m.Flagged && m.Cluster is { } cluster) State.Profile.RememberFlaggedCluster(cluster);
             return;
         }
+        var flaggedClusters = members.Where(m => m.Flagged && m.Cluster is not null).Select(m => m.Cluster!).Distinct();
         // Flagged members' clusters meet here: link them, including those seen before this became a hub.
         foreach (var cluster in State.Profile.FlaggedClusters.Concat(flaggedClusters))
         {
@@ -85,7 +86,7 @@ public abstract class NetworkGrain(
         State.Override = action;
         await WriteThrough();
         var policy = await policies.Get();
-        Watchers.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
+        _watchers?.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
     }
 
     private EntityRisk Risk(PolicyView policy) => State.Profile.Assess(policy, FanoutReason).ToRisk(State.Override, State.Profile.Events);

@@ -46,9 +46,11 @@ public sealed class AccountProfile
         if (ts >= LastSeen)
         {
             LastSeen = ts;
-            LastIp = e.Ip;
-            LastProxy = e.Proxy;
-            if (e.Payment is not null) Payment = e.Payment;
+            // Kept unless the value changed: every event brings new string instances, and a profile that swapped
+            // them per event would keep promoting short-lived strings into the older generations.
+            if (LastIp != e.Ip) LastIp = e.Ip;
+            if (LastProxy != e.Proxy) LastProxy = e.Proxy;
+            if (e.Payment is not null && Payment != e.Payment) Payment = e.Payment;
         }
         Payment ??= e.Payment;
         Events++;
@@ -60,7 +62,7 @@ public sealed class AccountProfile
         InTokens.Add(ts, e.InTokens, DayHalfLife);
         OutTokens.Add(ts, e.OutTokens, DayHalfLife);
         Ips.Add(StableHash64.Of("ip", e.Ip));
-        if (e.Asn is { } asn) Asns.Add(StableHash64.Of("asn", asn.ToString()));
+        if (e.Asn is { } asn) Asns.Add(StableHash64.Of("asn", asn));
         Clock.Observe(ts);
         if (modelLaunched is { } launch && ts >= launch && ts - launch < EarlyWindow) EarlyModelRequests.Add(ts, 1, ShortHalfLife);
 

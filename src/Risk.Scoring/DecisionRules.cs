@@ -45,6 +45,21 @@ public static class DecisionRules
         return new(ActionFor(policy, score), score, reasons, policy.Version);
     }
 
+    /// <summary>
+    /// Whether any IP or proxy context could make <see cref="Decide"/> flag this account: false when even the
+    /// most context can add (network.max_points) leaves it below the challenge threshold. A cheap test that spares
+    /// the full decision for the many accounts far from it.
+    /// </summary>
+    public static bool CouldFlag(PolicyView policy, EntityRisk account)
+    {
+        if (account.Override != OverrideAction.None) return true;
+        // Slack for rounding: Decide combines the reasons' points, not the score rounded to 0.1, and rounds its
+        // result to a whole number. Context is gated by the account's own evidence, as in Decide.
+        var own = account.Score + 1;
+        var context = policy["network.max_points"] * Assessment.Ramp(own, policy["network.context_from"], policy["network.context_full"]);
+        return Assessment.Combine([own, context]) >= policy["threshold.challenge"] - 0.5;
+    }
+
     private static IEnumerable<ReasonScore> MaxPerCode(IEnumerable<ReasonScore> reasons) =>
         reasons.GroupBy(r => r.Code).Select(g => new ReasonScore(g.Key, g.Max(r => r.Points)));
 

@@ -81,5 +81,8 @@ public sealed class PolicyView(RiskPolicy policy)
     public double this[string key] =>
         Policy.Settings.TryGetValue(key, out var v) ? v : PolicyCatalog.ByKey[key].Default;
 
-    public double Weight(string reason) => this["weight." + reason];
+    /// <summary>The weight knob of a reason code ("weight." + code; the key is made once per code, not per call).</summary>
+    public double Weight(string reason) => this[WeightKeys.GetOrAdd(reason, static code => "weight." + code)];
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> WeightKeys = new(StringComparer.Ordinal);
 }

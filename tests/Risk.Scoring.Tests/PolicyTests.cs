@@ -33,6 +33,29 @@ public class PolicyTests
         Assert.Equal(Policy.Version, d.PolicyVersion);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.35)]
+    [InlineData(1.0)]
+    public void The_first_flag_shortcut_never_skips_an_account_that_some_network_context_would_flag(double maxPointsShare)
+    {
+        var policy = new PolicyView(Policy.Policy with
+        {
+            Settings = new Dictionary<string, double>(Policy.Policy.Settings) { ["network.max_points"] = maxPointsShare * PolicyCatalog.ByKey["network.max_points"].Max },
+        });
+        var strongest = new Assessment().Add(ReasonCodes.IpFanout, 100, 1).Add(ReasonCodes.Synchrony, 100, 1).Add(ReasonCodes.FlaggedMembers, 100, 1).ToRisk();
+        var skipped = 0;
+        for (var a = 0.0; a <= 100; a += 0.7)
+            for (var b = 0.0; b <= 60; b += 7.3)
+            {
+                var account = new Assessment().Add(ReasonCodes.CotElicitation, a, 1).Add(ReasonCodes.TemplateReuse, b, 1).ToRisk();
+                var flagged = DecisionRules.Decide(policy, account, strongest, strongest).IsFlagged;
+                if (flagged) Assert.True(DecisionRules.CouldFlag(policy, account), $"{a}+{b} points is flagged but was skipped");
+                if (!DecisionRules.CouldFlag(policy, account)) skipped++;
+            }
+        Assert.True(skipped > 0, "the shortcut never skipped anything");
+    }
+
     [Fact]
     public void Sharing_an_ip_alone_stays_below_the_throttle_threshold()
     {

@@ -17,6 +17,23 @@ public class SketchTests
         Assert.InRange(hll.Estimate(), distinct * (1 - 3 * standardError), distinct * (1 + 3 * standardError));
     }
 
+    [Theory]
+    [InlineData("ip", "198.51.100.7")]
+    [InlineData("account", "ü/ß-帐户")]
+    [InlineData("payment", "a very long instrument id ...")]
+    public void Stable_hashes_are_XxHash64_of_the_UTF8_seeded_by_the_kind_so_stored_sketches_stay_valid(string kind, string text)
+    {
+        // Persisted HyperLogLog registers and cluster keys depend on these values: they must never change.
+        foreach (var t in new[] { text, string.Concat(Enumerable.Repeat(text, 40)) })
+        {
+            var seed = (long)System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(kind));
+            Assert.Equal(System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(t), seed), StableHash64.Of(kind, t));
+            Assert.Equal(System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(t)), StableHash64.Of(t));
+        }
+        Assert.Equal(StableHash64.Of("asn", "64500"), StableHash64.Of("asn", 64500));
+        Assert.Equal(StableHash64.Of("asn", "-1"), StableHash64.Of("asn", -1));
+    }
+
     [Fact]
     public void HyperLogLog_ignores_repeats_and_stays_the_same_size()
     {
