@@ -57,7 +57,9 @@ public static class RiskSiloExtensions
         if (options.Storage == StorageKind.Memory)
         {
             silo.AddMemoryGrainStorage(RiskGrainOptions.StorageName);
-            silo.Services.PostConfigure<RiskGrainOptions>(o => o.FlushOnShutdown = false);
+            // Memory storage keeps state in the silo's own memory: no flush on the way down (it goes away too), and
+            // no write budget (a write is a copy in memory, and a budget would only leave grains waiting).
+            silo.Services.PostConfigure<RiskGrainOptions>(o => (o.FlushOnShutdown, o.CheckpointWritesPerSecond) = (false, 0));
         }
         else
             silo.AddAzureTableGrainStorage(RiskGrainOptions.StorageName, o =>

@@ -5,36 +5,62 @@ namespace Risk.Grains;
 
 /// <summary>
 /// The silo-wide budget for write-behind checkpoints (<see cref="RiskGrainOptions.CheckpointWritesPerSecond"/>): a
-/// token bucket that refills every tenth of a second and holds one second's worth. A checkpoint that finds it
-/// empty leaves its state dirty for the next interval, so storage cost stays bounded however many entities are
-/// active, and the price is that rolling state on storage lags further behind under load. Operator actions
-/// (write-through) and deactivation never wait for it.
+/// token bucket that refills about every tenth of a second and holds one second's worth. A checkpoint that finds
+/// it empty leaves its state dirty and waits: an interval, plus the time the budget needs to write every entity
+/// already waiting. So storage cost stays bounded however many entities are active, the waiting entities wake
+/// about as often as the budget can serve them (not all of them every interval), and the price is that rolling
+/// state on storage lags further behind under load. Operator actions (write-through) and deactivation never wait.
 /// </summary>
 public sealed class CheckpointBudget : IDisposable
 {
     private readonly TokenBucketRateLimiter? _bucket;
+    private readonly int _perSecond;
+    private long _waiting;
 
     public CheckpointBudget(IOptions<RiskGrainOptions> options)
     {
-        var perSecond = options.Value.CheckpointWritesPerSecond;
-        if (perSecond <= 0) return;
-        var tokensPerPeriod = Math.Max(1, perSecond / 10);
+        _perSecond = options.Value.CheckpointWritesPerSecond;
+        if (_perSecond <= 0) return;
+        var tokensPerPeriod = Math.Max(1, _perSecond / 10);
         _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
-            TokenLimit = perSecond,
+            TokenLimit = _perSecond,
             TokensPerPeriod = tokensPerPeriod,
-            ReplenishmentPeriod = TimeSpan.FromSeconds((double)tokensPerPeriod / perSecond),
+            ReplenishmentPeriod = TimeSpan.FromSeconds((double)tokensPerPeriod / _perSecond),
             QueueLimit = 0,
             AutoReplenishment = true,
         });
     }
 
-    /// <summary>Takes one write from the budget; false when this interval's writes are spent.</summary>
-    public bool TryTake()
+    /// <summary>Entities whose checkpoint the budget has put off and that have not written since.</summary>
+    public long Waiting => Interlocked.Read(ref _waiting);
+
+    /// <summary>How long the budget needs to write every entity waiting now.</summary>
+    public TimeSpan Backlog => _perSecond <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)Waiting / _perSecond);
+
+    /// <summary>Takes one write from the budget; false when this second's writes are spent.</summary>
+    /// <param name="waiting">Whether the caller is already counted as waiting; updated to what it is now.</param>
+    public bool TryTake(ref bool waiting)
     {
-        if (_bucket is null) return true;
-        using var lease = _bucket.AttemptAcquire();
-        return lease.IsAcquired;
+        bool taken;
+        if (_bucket is null) taken = true;
+        else
+        {
+            using var lease = _bucket.AttemptAcquire();
+            taken = lease.IsAcquired;
+        }
+        if (taken && waiting) Interlocked.Decrement(ref _waiting);
+        else if (!taken && !waiting) Interlocked.Increment(ref _waiting);
+        waiting = !taken;
+        return taken;
+    }
+
+    /// <summary>A waiting entity that wrote another way (deactivation, write-through) leaves the count.</summary>
+    public void Leave(ref bool waiting)
+    {
+        if (!waiting) return;
+        Interlocked.Decrement(ref _waiting);
+        waiting = false;
     }
 
     public void Dispose() => _bucket?.Dispose();

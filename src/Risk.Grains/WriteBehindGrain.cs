@@ -14,6 +14,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     where TState : new()
 {
     private bool _dirty;
+    private bool _waiting;
     private IGrainTimer? _checkpoint;
     private CheckpointBudget? _budget;
 
@@ -35,12 +36,20 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     {
         await state.WriteStateAsync();
         _dirty = false;
+        Budget.Leave(ref _waiting);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !options.Value.FlushOnShutdown
-            ? Task.CompletedTask
-            : Checkpoint(cancellationToken);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown || options.Value.FlushOnShutdown) await Checkpoint(cancellationToken);
+        }
+        finally
+        {
+            Budget.Leave(ref _waiting);
+        }
+    }
 
     private async Task CheckpointDue(CancellationToken cancellationToken)
     {
@@ -49,7 +58,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         try
         {
             if (!_dirty) return;
-            if (Budget.TryTake()) await Checkpoint(cancellationToken);
+            if (Budget.TryTake(ref _waiting)) await Checkpoint(cancellationToken);
             else RiskMetrics.StateWritesDeferred.Add(1);
         }
         finally
@@ -57,8 +66,9 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
             // Disposing a timer cancels its callback's token, so only once the write is done.
             timer?.Dispose();
             // Still dirty (refused by the budget, failed, or changed while writing): try again an interval later,
-            // spread between ½ and 1½ intervals so that entities refused together do not come back together.
-            if (_dirty) MarkDirty(options.Value.CheckpointInterval * (0.5 + Random.Shared.NextDouble()));
+            // spread between ½ and 1½ intervals so that entities refused together do not come back together, and
+            // if refused, after the budget's backlog too.
+            if (_dirty) MarkDirty(options.Value.CheckpointInterval * (0.5 + Random.Shared.NextDouble()) + (_waiting ? Budget.Backlog : TimeSpan.Zero));
         }
     }
 
