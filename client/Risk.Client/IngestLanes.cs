@@ -8,7 +8,13 @@ namespace Risk.Client;
 /// the lanes overlap. <see cref="Add"/> waits when its lane is backed up, so a producer cannot outrun the
 /// cluster. One producer at a time.
 /// </summary>
-public sealed class IngestLanes(RiskClient client, int lanes = 4, int batchSize = 5000)
+/// <remarks>
+/// The bulk path: the bigger a lane's batch, the more events each account brings to its one grain call per
+/// batch, and the fewer calls per event (issue 5: 20,000 rather than 2,000 per batch ran 1.5–2× faster). The price
+/// is that an event waits for its batch to fill; a live feed that must be scored within a fraction of a second
+/// uses the gateway's reporter, which sends what it has every 200 ms.
+/// </remarks>
+public sealed class IngestLanes(RiskClient client, int lanes = 4, int batchSize = 20_000)
 {
     private readonly Lane[] _lanes = Enumerable.Range(0, lanes).Select(_ => new Lane(batchSize)).ToArray();
     private long _accepted, _rejected;
