@@ -121,7 +121,11 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         return risks;
     }
 
-    /// <summary>Tells each IP or proxy how the accounts it carried in this batch stand now. One-way.</summary>
+    /// <summary>
+    /// Tells each IP or proxy which of the accounts it carried in this batch are flagged now, and their clusters.
+    /// One-way, and only where some are: a crowd of unflagged accounts costs no call (its requests are already
+    /// counted by Observe).
+    /// </summary>
     private void TellMembers<TGrain>(AccountGroup[] accounts, Func<RiskEvent, string?> networkOf, Func<string, string> keyOf)
         where TGrain : INetworkGrain
     {
@@ -129,7 +133,7 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         var requests = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var account in accounts)
         {
-            if (account.Status is not { } status) continue;
+            if (account.Status is not { OwnFlagged: true } status) continue;
             requests.Clear();
             foreach (var (_, e) in account.Events)
                 if (networkOf(e) is { } network) requests[network] = requests.GetValueOrDefault(network) + 1;

@@ -24,7 +24,7 @@ public sealed class NetworkProfile
     public DecayedCounter TemplateRequests { get; set; } = new();
     public DecayedCounter CrossAccountTemplates { get; set; } = new();
     public DecayedCounter SynchronousRequests { get; set; } = new();
-    public DecayedCounter MemberRequests { get; set; } = new();
+    /// <summary>Requests from members flagged by their own signals; over <see cref="Requests"/>, the flagged share.</summary>
     public DecayedCounter FlaggedMemberRequests { get; set; } = new();
 
     /// <summary>The latest prompt templates with the account that sent each: (SimHash, account hash) pairs.</summary>
@@ -67,17 +67,17 @@ public sealed class NetworkProfile
         if (IsSynchronous(s)) SynchronousRequests.Add(s.Ts, 1, HalfLife);
     }
 
+    /// <summary>A member's standing after a batch; only flagged members' requests count (all requests are in <see cref="Requests"/>).</summary>
     public void Observe(MemberStatus m, DateTime at)
     {
-        MemberRequests.Add(at, m.Requests, HalfLife);
         if (m.Flagged) FlaggedMemberRequests.Add(at, m.Requests, HalfLife);
     }
 
     /// <summary>Request-weighted share of this entity's traffic from accounts flagged by their own signals.</summary>
     public double FlaggedShare()
     {
-        var members = MemberRequests.ValueAt(LastSeen, HalfLife);
-        return members <= 0 ? 0 : FlaggedMemberRequests.ValueAt(LastSeen, HalfLife) / members;
+        var requests = Requests.ValueAt(LastSeen, HalfLife);
+        return requests <= 0 ? 0 : Math.Min(1, FlaggedMemberRequests.ValueAt(LastSeen, HalfLife) / requests);
     }
 
     public Assessment Assess(PolicyView policy, string fanoutReason)

@@ -48,10 +48,12 @@ public class NetworkTests
     public void The_share_of_traffic_from_flagged_members_is_request_weighted()
     {
         var ip = new NetworkProfile();
-        for (var i = 0; i < 50; i++) ip.Observe(new NetworkSighting(T0.AddMinutes(i), Account(i % 25), false));
-        ip.Observe(new MemberStatus(Account(1), 30, Flagged: true, "pay-x"), T0.AddMinutes(50));
-        ip.Observe(new MemberStatus(Account(2), 10, Flagged: false, null), T0.AddMinutes(50));
-        Assert.Equal(0.75, ip.FlaggedShare(), 3);
+        // 40 requests, 30 of them from a member flagged by its own signals, all within a minute.
+        var t = T0.AddMinutes(50);
+        for (var i = 0; i < 40; i++) ip.Observe(new NetworkSighting(t.AddSeconds(i), Account(i < 30 ? 1 : 2 + i % 20), false));
+        ip.Observe(new MemberStatus(Account(1), 30, Flagged: true, "pay-x"), ip.LastSeen);
+        ip.Observe(new MemberStatus(Account(2), 10, Flagged: false, null), ip.LastSeen);
+        Assert.Equal(0.75, ip.FlaggedShare(), 2);
         Assert.Contains(Reasons(ip), r => r.Code == ReasonCodes.FlaggedMembers);
     }
 
