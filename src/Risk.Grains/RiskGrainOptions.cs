@@ -10,7 +10,7 @@ public sealed class RiskGrainOptions
 
     /// <summary>
     /// Checkpoints a silo may write per second, over all its entities; 0 for no limit. Past it, dirty state waits
-    /// for its next interval (see <see cref="CheckpointBudget"/>).
+    /// another interval plus the budget's backlog (see <see cref="CheckpointBudget"/>). Memory storage sets 0.
     /// </summary>
     public int CheckpointWritesPerSecond { get; set; } = 200;
 

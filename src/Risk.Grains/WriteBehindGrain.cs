@@ -7,7 +7,7 @@ namespace Risk.Grains;
 /// The write-behind shape shared by the entity grains, after the GPSTracker sample: traffic marks state dirty,
 /// a grain timer checkpoints it, and deactivation flushes what is left. The timer exists only while state is
 /// dirty, so a hundred thousand idle accounts cost no timer ticks. Timer checkpoints draw on the silo's
-/// <see cref="CheckpointBudget"/>; one refused waits for the next interval. Operator actions call
+/// <see cref="CheckpointBudget"/>; one refused waits another interval plus the budget's backlog. Operator actions call
 /// <see cref="WriteThrough"/> instead, so they are stored before they are acknowledged.
 /// </summary>
 public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, IOptions<RiskGrainOptions> options) : Grain
