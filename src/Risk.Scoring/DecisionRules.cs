@@ -34,15 +34,49 @@ public static class DecisionRules
         // Sharing is context, not guilt. IP and proxy context only adds to an account with evidence of its own
         // (content, timing, payment links), in proportion to that evidence, and never more than network.max_points:
         // the users of a crowded relay or NAT are not throttled for the company they keep.
-        var own = Assessment.Combine(account.Reasons.Select(r => r.Points));
+        // Every gateway miss runs this: plain loops over a dozen reasons, no LINQ.
+        var own = CombinedPoints(account.Reasons);
         var gate = Assessment.Ramp(own, policy["network.context_from"], policy["network.context_full"]);
-        var raw = MaxPerCode((ip?.Reasons ?? []).Concat(proxy?.Reasons ?? [])).ToArray();
-        var context = Math.Min(Assessment.Combine(raw.Select(r => r.Points)), policy["network.max_points"]) * gate;
-        var network = gate <= 0 ? [] : raw.Select(r => r with { Points = r.Points * gate });
+        var raw = new List<ReasonScore>((ip?.Reasons.Count ?? 0) + (proxy?.Reasons.Count ?? 0));
+        if (ip is not null) MaxPerCode(raw, ip.Reasons, 1);
+        if (proxy is not null) MaxPerCode(raw, proxy.Reasons, 1);
+        var context = Math.Min(CombinedPoints(raw), policy["network.max_points"]) * gate;
         var score = (int)Math.Round(Assessment.Combine([own, context]));
-        var reasons = MaxPerCode(account.Reasons.Concat(network)).Where(r => r.Points >= 0.5)
-            .OrderByDescending(r => r.Points).Select(r => r.Code).ToArray();
+        var merged = new List<ReasonScore>(account.Reasons.Count + raw.Count);
+        MaxPerCode(merged, account.Reasons, 1);
+        if (gate > 0) MaxPerCode(merged, raw, gate);
+        merged.RemoveAll(static r => r.Points < 0.5);
+        // Strongest first; equal ones keep their order (a stable insertion sort).
+        for (var i = 1; i < merged.Count; i++)
+        {
+            var r = merged[i];
+            var j = i - 1;
+            for (; j >= 0 && merged[j].Points < r.Points; j--) merged[j + 1] = merged[j];
+            merged[j + 1] = r;
+        }
+        var reasons = new string[merged.Count];
+        for (var i = 0; i < reasons.Length; i++) reasons[i] = merged[i].Code;
         return new(ActionFor(policy, score), score, reasons, policy.Version);
+    }
+
+    /// <summary>Adds <paramref name="reasons"/> scaled by <paramref name="scale"/>, keeping one per code (the strongest), in first-seen order.</summary>
+    private static void MaxPerCode(List<ReasonScore> into, IReadOnlyList<ReasonScore> reasons, double scale)
+    {
+        foreach (var r in reasons)
+        {
+            var points = r.Points * scale;
+            var at = into.Count - 1;
+            while (at >= 0 && into[at].Code != r.Code) at--;
+            if (at < 0) into.Add(scale == 1 ? r : r with { Points = points });
+            else if (points > into[at].Points) into[at] = into[at] with { Points = points };
+        }
+    }
+
+    private static double CombinedPoints(IReadOnlyList<ReasonScore> reasons)
+    {
+        var keep = 1.0;
+        foreach (var r in reasons) keep *= 1 - Math.Clamp(r.Points, 0, 100) / 100;
+        return 100 * (1 - keep);
     }
 
     /// <summary>
@@ -59,9 +93,6 @@ public static class DecisionRules
         var context = policy["network.max_points"] * Assessment.Ramp(own, policy["network.context_from"], policy["network.context_full"]);
         return Assessment.Combine([own, context]) >= policy["threshold.challenge"] - 0.5;
     }
-
-    private static IEnumerable<ReasonScore> MaxPerCode(IEnumerable<ReasonScore> reasons) =>
-        reasons.GroupBy(r => r.Code).Select(g => new ReasonScore(g.Key, g.Max(r => r.Points)));
 
     public static DecisionAction ActionFor(PolicyView policy, double score) =>
         score >= policy["threshold.block"] ? DecisionAction.Block

@@ -57,6 +57,39 @@ public class PolicyTests
     }
 
     [Fact]
+    public void Decisions_combine_evidence_and_order_reasons_as_the_written_rules_say()
+    {
+        // The rules in their plainest form (LINQ); Decide runs the same rules in loops on every gateway miss.
+        static Decision Reference(PolicyView policy, EntityRisk account, EntityRisk ip, EntityRisk proxy)
+        {
+            static IEnumerable<ReasonScore> MaxPerCode(IEnumerable<ReasonScore> reasons) =>
+                reasons.GroupBy(r => r.Code).Select(g => new ReasonScore(g.Key, g.Max(r => r.Points)));
+            var own = Assessment.Combine(account.Reasons.Select(r => r.Points));
+            var gate = Assessment.Ramp(own, policy["network.context_from"], policy["network.context_full"]);
+            var raw = MaxPerCode(ip.Reasons.Concat(proxy.Reasons)).ToArray();
+            var context = Math.Min(Assessment.Combine(raw.Select(r => r.Points)), policy["network.max_points"]) * gate;
+            var network = gate <= 0 ? [] : raw.Select(r => r with { Points = r.Points * gate });
+            var score = (int)Math.Round(Assessment.Combine([own, context]));
+            var reasons = MaxPerCode(account.Reasons.Concat(network)).Where(r => r.Points >= 0.5)
+                .OrderByDescending(r => r.Points).Select(r => r.Code).ToArray();
+            return new(DecisionRules.ActionFor(policy, score), score, reasons, policy.Version);
+        }
+
+        string[] codes = [ReasonCodes.CotElicitation, ReasonCodes.TemplateReuse, ReasonCodes.Synchrony, ReasonCodes.IpFanout, ReasonCodes.FlaggedMembers, ReasonCodes.NewAccount];
+        var random = new Random(7);
+        EntityRisk Some(int max) => new(0, Enumerable.Range(0, random.Next(max + 1))
+            .Select(_ => new ReasonScore(codes[random.Next(codes.Length)], Math.Round(random.NextDouble() * 60, 1) is var p && random.Next(4) == 0 ? 20 : p)).ToArray());
+        for (var i = 0; i < 2000; i++)
+        {
+            var (account, ip, proxy) = (Some(6), Some(4), Some(4));
+            var expected = Reference(Policy, account, ip, proxy);
+            var actual = DecisionRules.Decide(Policy, account, ip, proxy);
+            Assert.Equal((expected.Action, expected.Score), (actual.Action, actual.Score));
+            Assert.Equal(expected.Reasons, actual.Reasons);
+        }
+    }
+
+    [Fact]
     public void Sharing_an_ip_alone_stays_below_the_throttle_threshold()
     {
         var crowdedIp = new Assessment().Add(ReasonCodes.IpFanout, Policy.Weight(ReasonCodes.IpFanout), 1)
