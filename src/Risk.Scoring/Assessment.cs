@@ -25,29 +25,13 @@ public sealed class Assessment
         return this;
     }
 
-    public double Score
-    {
-        get
-        {
-            // Combine's formula, over the list without an enumerator: this runs for every batch an entity sees.
-            var keep = 1.0;
-            foreach (var r in _reasons) keep *= Unexplained(r.Points);
-            return 100 * (1 - keep);
-        }
-    }
+    public double Score => Combine(_reasons);
 
     /// <summary>Reasons strongest first; equal ones keep the order they were added in.</summary>
     public EntityRisk ToRisk(OverrideAction @override = OverrideAction.None, long events = 0)
     {
-        // Runs for every batch an entity sees: an insertion sort of a dozen reasons, without LINQ's allocations.
         var sorted = _reasons.ToArray();
-        for (var i = 1; i < sorted.Length; i++)
-        {
-            var r = sorted[i];
-            var j = i - 1;
-            for (; j >= 0 && sorted[j].Points < r.Points; j--) sorted[j + 1] = sorted[j];
-            sorted[j + 1] = r;
-        }
+        StrongestFirst(sorted);
         return new(Math.Round(Score, 1), sorted, @override, events);
     }
 
@@ -56,6 +40,32 @@ public sealed class Assessment
         var keep = 1.0;
         foreach (var p in points) keep *= Unexplained(p);
         return 100 * (1 - keep);
+    }
+
+    /// <summary>
+    /// <see cref="Combine(IEnumerable{double})"/> over reasons' points, without an enumerator or a projection: it
+    /// runs for every batch an entity sees and every decision.
+    /// </summary>
+    public static double Combine(IReadOnlyList<ReasonScore> reasons)
+    {
+        var keep = 1.0;
+        for (var i = 0; i < reasons.Count; i++) keep *= Unexplained(reasons[i].Points);
+        return 100 * (1 - keep);
+    }
+
+    /// <summary>
+    /// Sorts strongest first; equal ones keep their order. An insertion sort: the lists are a dozen reasons, and
+    /// this runs for every batch an entity sees and every decision, so without LINQ's allocations.
+    /// </summary>
+    public static void StrongestFirst(IList<ReasonScore> reasons)
+    {
+        for (var i = 1; i < reasons.Count; i++)
+        {
+            var r = reasons[i];
+            var j = i - 1;
+            for (; j >= 0 && reasons[j].Points < r.Points; j--) reasons[j + 1] = reasons[j];
+            reasons[j + 1] = r;
+        }
     }
 
     /// <summary>The share of the risk that <paramref name="points"/> leave unexplained.</summary>

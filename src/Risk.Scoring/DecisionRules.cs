@@ -35,25 +35,18 @@ public static class DecisionRules
         // (content, timing, payment links), in proportion to that evidence, and never more than network.max_points:
         // the users of a crowded relay or NAT are not throttled for the company they keep.
         // Every gateway miss runs this: plain loops over a dozen reasons, no LINQ.
-        var own = CombinedPoints(account.Reasons);
+        var own = Assessment.Combine(account.Reasons);
         var gate = Assessment.Ramp(own, policy["network.context_from"], policy["network.context_full"]);
         var raw = new List<ReasonScore>((ip?.Reasons.Count ?? 0) + (proxy?.Reasons.Count ?? 0));
         if (ip is not null) MaxPerCode(raw, ip.Reasons, 1);
         if (proxy is not null) MaxPerCode(raw, proxy.Reasons, 1);
-        var context = Math.Min(CombinedPoints(raw), policy["network.max_points"]) * gate;
+        var context = Math.Min(Assessment.Combine(raw), policy["network.max_points"]) * gate;
         var score = (int)Math.Round(Assessment.Combine([own, context]));
         var merged = new List<ReasonScore>(account.Reasons.Count + raw.Count);
         MaxPerCode(merged, account.Reasons, 1);
         if (gate > 0) MaxPerCode(merged, raw, gate);
         merged.RemoveAll(static r => r.Points < 0.5);
-        // Strongest first; equal ones keep their order (a stable insertion sort).
-        for (var i = 1; i < merged.Count; i++)
-        {
-            var r = merged[i];
-            var j = i - 1;
-            for (; j >= 0 && merged[j].Points < r.Points; j--) merged[j + 1] = merged[j];
-            merged[j + 1] = r;
-        }
+        Assessment.StrongestFirst(merged);
         var reasons = new string[merged.Count];
         for (var i = 0; i < reasons.Length; i++) reasons[i] = merged[i].Code;
         return new(ActionFor(policy, score), score, reasons, policy.Version);
@@ -70,13 +63,6 @@ public static class DecisionRules
             if (at < 0) into.Add(scale == 1 ? r : r with { Points = points });
             else if (points > into[at].Points) into[at] = into[at] with { Points = points };
         }
-    }
-
-    private static double CombinedPoints(IReadOnlyList<ReasonScore> reasons)
-    {
-        var keep = 1.0;
-        foreach (var r in reasons) keep *= 1 - Math.Clamp(r.Points, 0, 100) / 100;
-        return 100 * (1 - keep);
     }
 
     /// <summary>

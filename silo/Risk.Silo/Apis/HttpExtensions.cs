@@ -27,7 +27,7 @@ public static class HttpExtensions
         builder.Services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         builder.Services.AddSingleton<Readiness>();
         // Decisions over HTTP come from the same pushed cache a .NET gateway embeds, hosted here for every other gateway.
-    // Its miss timeout is long (appsettings: 1 s): the HTTP caller (nginx, Envoy, Traefik) applies its own.
+        // Its miss timeout is long (appsettings: 1 s): the HTTP caller (nginx, Envoy, Traefik) applies its own.
         builder.Services.AddRiskGateway(builder.Configuration);
         return builder;
     }
