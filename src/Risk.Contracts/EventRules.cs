@@ -19,8 +19,9 @@ public static class EventRules
         if (string.IsNullOrEmpty(e.Account)) return "account: required";
         if (string.IsNullOrEmpty(e.Ip)) return "ip: required";
         if (GrainKeys.NormalizeIp(e.Ip) is null) return "ip: not an IPv4 or IPv6 address";
-        foreach (var (name, value) in Strings(e))
-            if (value is { Length: > MaxStringLength }) return $"{name}: longer than {MaxStringLength} characters";
+        var tooLong = TooLong(e.Account, "account") ?? TooLong(e.Ip, "ip") ?? TooLong(e.Proxy, "proxy") ?? TooLong(e.Ja4, "ja4")
+            ?? TooLong(e.Payment, "payment") ?? TooLong(e.Model, "model");
+        if (tooLong is not null) return tooLong;
         if (e.Proxy is "") return "proxy: empty";
         if (e.Asn is < 0) return "asn: negative";
         if (e.InTokens < 0 || e.OutTokens < 0) return "inTokens/outTokens: negative";
@@ -29,13 +30,6 @@ public static class EventRules
         return null;
     }
 
-    private static IEnumerable<(string, string?)> Strings(RiskEvent e)
-    {
-        yield return ("account", e.Account);
-        yield return ("ip", e.Ip);
-        yield return ("proxy", e.Proxy);
-        yield return ("ja4", e.Ja4);
-        yield return ("payment", e.Payment);
-        yield return ("model", e.Model);
-    }
+    private static string? TooLong(string? value, string name) =>
+        value is { Length: > MaxStringLength } ? $"{name}: longer than {MaxStringLength} characters" : null;
 }

@@ -7,7 +7,14 @@ namespace Risk.Contracts;
 [Alias("risk.IIngestGrain")]
 public interface IIngestGrain : IGrainWithIntegerKey
 {
-    /// <summary>Returns once every accepted event has been applied to its grains.</summary>
-    [Alias("Ingest")]
-    Task<IngestReceipt> Ingest(IReadOnlyList<RiskEvent> batch);
+    /// <summary>Returns once every accepted event has been applied to its grains. Rejections carry row indexes.</summary>
+    [Alias("IngestBatch")]
+    Task<IngestReceipt> Ingest(EventBatch batch);
+}
+
+public static class IngestGrainExtensions
+{
+    /// <summary>Sends <paramref name="events"/> as one <see cref="EventBatch"/>; rejections carry their indexes in the list.</summary>
+    public static Task<IngestReceipt> Ingest(this IIngestGrain grain, IReadOnlyList<RiskEvent> events) =>
+        grain.Ingest(EventBatch.Of(events));
 }

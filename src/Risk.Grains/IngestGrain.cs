@@ -12,7 +12,7 @@ namespace Risk.Grains;
 [StatelessWorker]
 public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots, ILogger<IngestGrain> log) : Grain, IIngestGrain
 {
-    public async Task<IngestReceipt> Ingest(IReadOnlyList<RiskEvent> batch)
+    public async Task<IngestReceipt> Ingest(EventBatch batch)
     {
         var policy = await policies.Get();
         var now = DateTime.UtcNow;
@@ -24,8 +24,8 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
 
         for (var i = 0; i < batch.Count; i++)
         {
-            var e = batch[i];
-            var problem = e is null ? "event: null" : EventRules.Check(e, now);
+            var e = batch.Event(i, out var problem);
+            problem ??= EventRules.Check(e!, now);
             if (problem is not null)
             {
                 rejections.Add(new Rejection(i, problem));

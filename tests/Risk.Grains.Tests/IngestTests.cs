@@ -39,19 +39,38 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
             good with { Account = "" },
             good with { Ts = DateTime.UtcNow.AddDays(3) },
             good with { Model = new string('m', 513) },
-            null!,
             Traffic.Ordinary("ingest-carol", 2),
         };
 
         var receipt = await Ingest.Ingest(batch);
 
         Assert.Equal(2, receipt.Accepted);
-        Assert.Equal([1, 2, 3, 4, 5], receipt.Rejections.Select(r => r.Index));
+        Assert.Equal([1, 2, 3, 4], receipt.Rejections.Select(r => r.Index));
         Assert.StartsWith("ip:", receipt.Rejections[0].Reason);
         Assert.StartsWith("account:", receipt.Rejections[1].Reason);
         Assert.StartsWith("ts:", receipt.Rejections[2].Reason);
         Assert.StartsWith("model:", receipt.Rejections[3].Reason);
         Assert.Equal(2, (await Verdict("ingest-carol")).Events);
+    }
+
+    [Fact]
+    public async Task A_row_that_points_outside_its_batch_strings_is_rejected_and_the_rest_is_applied()
+    {
+        var good = EventBatch.Of([Traffic.Ordinary("ingest-frank", 1), Traffic.Ordinary("ingest-frank", 2)]);
+        var rows = good.Rows.ToList();
+        rows.Insert(1, rows[0] with { Ip = good.Strings.Length });
+        rows.Insert(2, rows[0] with { Account = -7 });
+        rows.Insert(3, rows[0] with { Account = 0 });
+
+        var receipt = await Ingest.Ingest(good with { Rows = [.. rows] });
+
+        Assert.Equal(2, receipt.Accepted);
+        Assert.Equal([1, 2, 3], receipt.Rejections.Select(r => r.Index));
+        Assert.StartsWith("ip: string", receipt.Rejections[0].Reason);
+        Assert.StartsWith("account: string", receipt.Rejections[1].Reason);
+        Assert.StartsWith("account: required", receipt.Rejections[2].Reason);
+        Assert.Equal(2, (await Verdict("ingest-frank")).Events);
+        Assert.Equal(0, (await Ingest.Ingest(good with { Rows = null! })).Accepted);
     }
 
     [Fact]
