@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Risk.Contracts;
 using Risk.Scoring;
@@ -19,31 +21,32 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         var rejections = new List<Rejection>();
         // Grouped by the raw identifiers; grain keys are made once per entity, not per event.
         var accounts = new Dictionary<string, AccountGroup>(StringComparer.Ordinal);
-        var ips = new Dictionary<string, List<NetworkSighting>>(StringComparer.Ordinal);
-        var proxies = new Dictionary<string, List<NetworkSighting>>(StringComparer.Ordinal);
+        using var ips = new SightingGroups(batch.Count);
+        using var proxies = new SightingGroups(batch.Count);
+        var canonicalIps = new CanonicalIps(batch);
 
         for (var i = 0; i < batch.Count; i++)
         {
             var e = batch.Event(i, out var problem);
-            problem ??= EventRules.Check(e!, now);
+            var ip = e is null ? null : canonicalIps.Of(batch.Rows[i].Ip, e.Ip);
+            problem ??= EventRules.Check(e!, now, ip);
             if (problem is not null)
             {
                 rejections.Add(new Rejection(i, problem));
                 continue;
             }
-            var ip = GrainKeys.NormalizeIp(e!.Ip)!;
-            if (!string.Equals(ip, e.Ip, StringComparison.Ordinal)) e = e with { Ip = ip };
+            if (!ReferenceEquals(ip, e!.Ip)) e = e with { Ip = ip! };
             if (!accounts.TryGetValue(e.Account, out var account)) accounts[e.Account] = account = new AccountGroup(e.Account);
             account.Add(i, e);
             var isNew = e.AccountCreated is { } created && e.Ts - created < TimeSpan.FromDays(policy["account.new_days"]);
             var sighting = new NetworkSighting(e.Ts, account.Hash, isNew, e.Prompt?.SimHash ?? 0, e.Ja4 is null ? 0 : StableHash64.Of("ja4", e.Ja4));
-            Group(ips, ip, sighting);
-            if (e.Proxy is { } proxy) Group(proxies, proxy, sighting);
+            ips.Add(ip!, sighting);
+            if (e.Proxy is { } proxy) proxies.Add(proxy, sighting);
         }
 
         var launchesTask = Launches(accounts.Values);
-        var ipTask = ObserveAll<IIpGrain>(ips, GrainKeys.Ip);
-        var proxyTask = ObserveAll<IProxyGrain>(proxies, GrainKeys.Proxy);
+        var ipTask = ObserveAll<IIpGrain>(ips.Groups(), GrainKeys.Ip);
+        var proxyTask = ObserveAll<IProxyGrain>(proxies.Groups(), GrainKeys.Proxy);
         var (ipRisk, proxyRisk, launches) = (await ipTask, await proxyTask, await launchesTask);
 
         var groups = accounts.Values.ToArray();
@@ -108,11 +111,11 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
     /// <summary>
     /// Network context is advisory: if an IP or proxy grain fails, its accounts are still applied without it.
     /// </summary>
-    private async Task<Dictionary<string, EntityRisk>> ObserveAll<TGrain>(Dictionary<string, List<NetworkSighting>> groups, Func<string, string> keyOf)
+    private async Task<Dictionary<string, EntityRisk>> ObserveAll<TGrain>(KeyValuePair<string, NetworkSighting[]>[] groups, Func<string, string> keyOf)
         where TGrain : INetworkGrain
     {
-        var risks = new Dictionary<string, EntityRisk>(groups.Count, StringComparer.Ordinal);
-        await slots.ForEach(groups.ToArray(), async pair =>
+        var risks = new Dictionary<string, EntityRisk>(groups.Length, StringComparer.Ordinal);
+        await slots.ForEach(groups, async pair =>
         {
             var key = keyOf(pair.Key);
             try { risks[pair.Key] = await GrainFactory.Grain<TGrain>(key).Observe(pair.Value); }
@@ -141,6 +144,59 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
                 Group(members, network, new MemberStatus(account.Hash, count, status.OwnFlagged, status.Cluster));
         }
         foreach (var (network, list) in members) _ = GrainFactory.Grain<TGrain>(keyOf(network)).NoteMembers(list);
+    }
+
+    /// <summary>Each distinct IP string of a batch parsed once (parsing allocates), by its index in the batch's strings.</summary>
+    private sealed class CanonicalIps(EventBatch batch)
+    {
+        private readonly string?[] _canonical = new string?[batch.Strings?.Length ?? 0];
+        private readonly bool[] _read = new bool[batch.Strings?.Length ?? 0];
+
+        public string? Of(int index, string? text)
+        {
+            if (string.IsNullOrEmpty(text)) return null;
+            if (!_read[index]) (_canonical[index], _read[index]) = (GrainKeys.NormalizeIp(text), true);
+            return _canonical[index];
+        }
+    }
+
+    /// <summary>
+    /// A batch's sightings per IP or per proxy, each group in one array of its exact size: a proxy in front of a
+    /// hydra carries tens of thousands a batch, and a growing list would leave twice that behind as garbage.
+    /// </summary>
+    private sealed class SightingGroups(int capacity) : IDisposable
+    {
+        private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
+        private readonly List<int> _counts = [];
+        private readonly (int Slot, NetworkSighting Sighting)[] _all = ArrayPool<(int, NetworkSighting)>.Shared.Rent(capacity);
+        private int _added;
+
+        public void Add(string key, NetworkSighting sighting)
+        {
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, key, out var known);
+            if (!known)
+            {
+                slot = _counts.Count;
+                _counts.Add(0);
+            }
+            _counts[slot]++;
+            _all[_added++] = (slot, sighting);
+        }
+
+        /// <summary>Each key with its sightings in the batch's order.</summary>
+        public KeyValuePair<string, NetworkSighting[]>[] Groups()
+        {
+            var arrays = _counts.Select(n => new NetworkSighting[n]).ToArray();
+            var filled = new int[arrays.Length];
+            for (var i = 0; i < _added; i++)
+            {
+                var (slot, sighting) = _all[i];
+                arrays[slot][filled[slot]++] = sighting;
+            }
+            return _slots.Select(pair => KeyValuePair.Create(pair.Key, arrays[pair.Value])).ToArray();
+        }
+
+        public void Dispose() => ArrayPool<(int, NetworkSighting)>.Shared.Return(_all);
     }
 
     private static void Group<T>(Dictionary<string, List<T>> groups, string key, T item)

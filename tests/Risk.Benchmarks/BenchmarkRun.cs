@@ -32,7 +32,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
         Say($"ingest: {ingest.EventsPerSecond:N0} events/s ({ingest.Events:N0} events, {accounts:N0} accounts, {ingest.Seconds:F1} s) = {ingest.EventsPerSecond / ping.CallsPerSecond:F2}× ping; RSS +{rssPer10k:F0} MB per 10k accounts");
 
         var asked = traffic.Events.Select(e => (e.Account, e.Ip, e.Proxy)).Distinct().Take(1000).ToList();
-        var decide = await engine.DecideUnderIngest(traffic.Copies(scale.Copies * 4, first: scale.Copies), asked, ingest.EventsPerSecond / 2);
+        var decide = await engine.DecideUnderIngest(Seed, scale.Copies * 4, first: scale.Copies, asked, ingest.EventsPerSecond / 2);
         Say($"decide while ingest runs at {decide.IngestEventsPerSecond:N0} events/s: miss p50 {decide.P50:F0} µs, p99 {decide.P99:F0} µs ({decide.P99 / ping.P99:F2}× ping p99; a ping's p99 under the same ingest {decide.PingP99:F0} µs); cached p99 {decide.CachedP99:F2} µs");
 
         var hydra = BenchTraffic.Create(scale.HydraScale, 0, Seed);
@@ -128,11 +128,23 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
     }
 
     /// <summary>
-    /// One copy of the traffic, on accounts of its own (after those the decide step uses), before an ingest is
-    /// measured, as the ping step has a warm-up round: the measured ingest then runs the silo's steady-state code
-    /// rather than its first JIT tier, and its accounts are still all new.
+    /// Ingest rounds of one copy each, on accounts of their own (after those the decide step uses), until a round
+    /// is less than 10 % faster than the one before, as the ping step has a warm-up round. A fresh silo compiles its
+    /// hot paths for seconds (Orleans and the Azure SDK ship no precompiled code): a storage silo measured after one
+    /// round still ran much of its code unoptimized. The measured ingest then runs steady-state code, and its
+    /// accounts are still all new.
     /// </summary>
-    private Task WarmUp(SiloProcess silo, BenchTraffic traffic) => EngineBenchmark.Ingest(silo.Grains, traffic.Copies(1, first: scale.Copies * 5));
+    private async Task WarmUp(SiloProcess silo, BenchTraffic traffic)
+    {
+        double previous = 0;
+        for (var round = 0; round < scale.WarmUpRounds; round++)
+        {
+            var rate = (await EngineBenchmark.Ingest(silo.Grains, traffic.Copies(1, first: scale.Copies * 5 + round))).EventsPerSecond;
+            Say($"  warm-up {round + 1}: {rate:N0} events/s");
+            if (rate < previous * 1.1) break;
+            previous = rate;
+        }
+    }
 
     private static void Say(string line) => Console.Error.WriteLine(line);
 }

@@ -89,20 +89,19 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
     }
 
     /// <summary>
-    /// Decide through a started gateway while ingest runs at <paramref name="perSecond"/>: misses (the cache is
-    /// cleared before each call) on accounts the ingest is writing to, then cached answers.
+    /// Decide through a started gateway while an <see cref="IngestFeed"/> sends copies <paramref name="first"/>..
+    /// of the traffic at <paramref name="perSecond"/>: misses (the cache is cleared before each call), then cached answers.
     /// </summary>
-    public async Task<DecideFigures> DecideUnderIngest(IEnumerable<RiskEvent> load, IReadOnlyList<(string Account, string Ip, string? Proxy)> asked, double perSecond)
+    public async Task<DecideFigures> DecideUnderIngest(int seed, int copies, int first, IReadOnlyList<(string Account, string Ip, string? Proxy)> asked, double perSecond)
     {
-        using var stop = new CancellationTokenSource();
-        var ingest = Ingest(silo.Grains, load, perSecond, stop.Token);
+        var ingest = await IngestFeed.Start(silo, scale, seed, copies, first, perSecond);
         using var gateway = await GatewayBenchmark.StartGateway(silo.Grains);
         await Task.Delay(TimeSpan.FromSeconds(1)); // ingest up to its rate
 
         var misses = new Latencies(scale.Calls);
         var pings = new Latencies(scale.Calls);
         var (pausedBefore, gcsBefore) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
-        for (var i = 0; i < scale.Calls && !ingest.IsCompleted; i++)
+        for (var i = 0; i < scale.Calls && !ingest.HasExited; i++)
         {
             var pinged = Stopwatch.GetTimestamp();
             await silo.Grains.GetGrain<IPingGrain>(i % 1000).Ping();
@@ -115,7 +114,7 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
         }
         Console.Error.WriteLine($"  this process's GC during the misses: {GC.CollectionCount(0) - gcsBefore} collections, {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F0} ms paused");
         var cached = new Latencies(scale.Calls * 10);
-        for (var i = 0; i < scale.Calls * 10 && !ingest.IsCompleted; i++)
+        for (var i = 0; i < scale.Calls * 10 && !ingest.HasExited; i++)
         {
             var (account, ip, proxy) = asked[i % 100];
             var start = Stopwatch.GetTimestamp();
@@ -123,9 +122,8 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
             if (!pending.IsCompletedSuccessfully) await pending;
             cached.Add(Latencies.Microseconds(start));
         }
-        if (ingest.IsCompleted) Console.Error.WriteLine("warning: the ingest finished before the decisions did; give it more events");
-        stop.Cancel();
-        var ran = await ingest;
+        if (ingest.HasExited) Console.Error.WriteLine("warning: the ingest finished before the decisions did; give it more events");
+        var ran = await ingest.Stop();
         await gateway.StopAsync(CancellationToken.None);
         return new DecideFigures(misses.Percentile(50), misses.Percentile(99), cached.Percentile(99), pings.Percentile(99), ran.EventsPerSecond);
     }

@@ -8,13 +8,16 @@ namespace Risk.Benchmarks;
 /// <param name="BenignScale">Simulator scale of every benign cohort in one copy.</param>
 /// <param name="Copies">Copies of the traffic in the ingest step (each copy is a fresh set of accounts).</param>
 /// <param name="HotSpotAccounts">Accounts behind the one proxy in the hot-spot step.</param>
-public sealed record Scale(string Name, int Rounds, int Calls, double Seconds, double HydraScale, double BenignScale, int Copies, int HotSpotAccounts)
+/// <param name="WarmUpRounds">At most this many one-copy ingest rounds before an ingest is measured.</param>
+public sealed record Scale(string Name, int Rounds, int Calls, double Seconds, double HydraScale, double BenignScale, int Copies, int HotSpotAccounts, int WarmUpRounds)
 {
     /// <summary>A few seconds in all: that the harness runs and prints every figure (CI).</summary>
-    public static readonly Scale Smoke = new("smoke", 1, 200, 0.5, 0.05, 0.05, 1, 200);
+    public static readonly Scale Smoke = new("smoke", 1, 200, 0.5, 0.05, 0.05, 1, 200, 1);
 
     /// <summary>Under two minutes.</summary>
-    public static readonly Scale Quick = new("quick", 3, 2_000, 2, 0.5, 0.5, 2, 5_000);
+    public static readonly Scale Quick = new("quick", 3, 2_000, 2, 0.5, 0.5, 3, 5_000, 4);
 
-    public static readonly Scale Full = new("full", 5, 20_000, 5, 1, 1, 4, 20_000);
+    public static readonly Scale Full = new("full", 5, 20_000, 5, 1, 1, 4, 20_000, 6);
+
+    public static Scale Named(string name) => new[] { Smoke, Quick, Full }.Single(s => s.Name == name);
 }

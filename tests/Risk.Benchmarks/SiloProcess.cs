@@ -17,14 +17,15 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly IHost _client;
 
-    private SiloProcess(Process process, IHost client, Uri http)
+    private SiloProcess(Process process, IHost client, Uri http, int gatewayPort)
     {
-        (_process, _client, Http) = (process, client, http);
+        (_process, _client, Http, GatewayPort) = (process, client, http, gatewayPort);
         Grains = client.Services.GetRequiredService<IGrainFactory>();
     }
 
     public IGrainFactory Grains { get; }
     public Uri Http { get; }
+    public int GatewayPort { get; }
 
     public long RssBytes => Status("VmRSS:");
     public long PeakRssBytes => Status("VmHWM:");
@@ -43,6 +44,15 @@ public sealed class SiloProcess : IAsyncDisposable
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
 
+        var client = await Connect(gatewayPort);
+        var silo = new SiloProcess(process, client, new Uri($"http://127.0.0.1:{httpPort}"), gatewayPort);
+        await silo.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
+        return silo;
+    }
+
+    /// <summary>A started Orleans client of the silo at <paramref name="gatewayPort"/>, waiting while it starts.</summary>
+    public static async Task<IHost> Connect(int gatewayPort)
+    {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -53,9 +63,7 @@ public sealed class SiloProcess : IAsyncDisposable
         builder.AddRiskClient();
         var client = builder.Build();
         await client.StartAsync();
-        var silo = new SiloProcess(process, client, new Uri($"http://127.0.0.1:{httpPort}"));
-        await silo.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
-        return silo;
+        return client;
     }
 
     /// <summary>Stops the silo as an operator would (SIGTERM): activations write their state on the way down.</summary>
