@@ -5,7 +5,10 @@ public sealed class RiskGrainOptions
 {
     public const string StorageName = "risk";
 
-    /// <summary>How often dirty entity state is written behind to storage.</summary>
+    /// <summary>
+    /// How often dirty entity state is written behind to storage; <see cref="Timeout.InfiniteTimeSpan"/> for only
+    /// on deactivation, as memory storage sets (a copy within the same silo protects nothing a checkpoint could).
+    /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>

@@ -29,6 +29,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     private void MarkDirty(TimeSpan due)
     {
         _dirty = true;
+        if (options.Value.CheckpointInterval == Timeout.InfiniteTimeSpan) return;
         _checkpoint ??= this.RegisterGrainTimer(CheckpointDue, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
     }
 

@@ -54,8 +54,9 @@ public sealed class IngestFeed
     }
 
     /// <summary>
-    /// The feed's side: copies <paramref name="first"/>.. of the traffic at <paramref name="perSecond"/> until they
-    /// run out or a line arrives on stdin; then its figures as one JSON line on stdout.
+    /// The feed's side: copies <paramref name="first"/>.. of the traffic at <paramref name="perSecond"/>, the same
+    /// accounts going on period after period, until a line arrives on stdin; then its figures as one JSON line on
+    /// stdout. Thirty simulated weeks is more than any step needs, and the last still ends before today.
     /// </summary>
     public static async Task Run(int gatewayPort, Scale scale, int seed, int copies, int first, double perSecond)
     {
@@ -68,7 +69,7 @@ public sealed class IngestFeed
             await stop.CancelAsync();
         });
         Console.Error.WriteLine("sending");
-        var figures = await EngineBenchmark.Ingest(client.Services.GetRequiredService<IGrainFactory>(), traffic.Copies(copies, first), perSecond, stop.Token);
+        var figures = await EngineBenchmark.Ingest(client.Services.GetRequiredService<IGrainFactory>(), traffic.Copies(copies, first, periods: 30), perSecond, stop.Token);
         Console.WriteLine(JsonSerializer.Serialize(figures));
         await client.StopAsync();
     }
