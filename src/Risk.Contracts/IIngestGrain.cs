@@ -9,9 +9,9 @@ public interface IIngestGrain : IGrainWithIntegerKey
 {
     /// <summary>Returns once every accepted event has been applied to its grains. Rejections carry row indexes.</summary>
     /// <remarks>
-    /// Five minutes rather than Orleans' 30 s: a bulk batch of 60,000 events (<c>IngestLanes</c>) on slow storage,
-    /// where each new entity reads before it applies, took longer than 30 s on Azurite, and the work goes on in the
-    /// silo whatever the caller's timer says. A silo that dies fails its calls at once through membership.
+    /// Five minutes rather than Orleans' 30 s: a bulk batch (<c>IngestLanes</c>) on slow storage, where each new
+    /// entity reads before it applies, can outlast 30 s (a 60,000-event batch did on Azurite), and the work goes on
+    /// in the silo whatever the caller's timer says. A silo that dies fails its calls at once through membership.
     /// </remarks>
     [Alias("IngestBatch"), ResponseTimeout("00:05:00")]
     Task<IngestReceipt> Ingest(EventBatch batch);

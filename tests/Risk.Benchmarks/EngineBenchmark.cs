@@ -68,9 +68,10 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
     }
 
     /// <summary>Events through RiskClient (several lanes of batches), as fast as the silo takes them, or at a set rate.</summary>
-    public static async Task<IngestFigures> Ingest(IGrainFactory grains, IEnumerable<RiskEvent> events, double perSecond = 0, CancellationToken ct = default)
+    public static async Task<IngestFigures> Ingest(IGrainFactory grains, IEnumerable<RiskEvent> events, double perSecond = 0, CancellationToken ct = default,
+        int batchSize = 20_000)
     {
-        var lanes = new IngestLanes(new RiskClient(grains));
+        var lanes = new IngestLanes(new RiskClient(grains), batchSize: batchSize);
         long sent = 0;
         var clock = Stopwatch.StartNew();
         foreach (var e in events)
