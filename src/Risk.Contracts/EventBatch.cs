@@ -16,8 +16,6 @@ namespace Risk.Contracts;
 [GenerateSerializer, Immutable, Alias("risk.event-batch.v1")]
 public sealed record EventBatch([property: Id(0)] string?[] Strings, [property: Id(1)] EventRow[] Rows)
 {
-    public static readonly EventBatch Empty = new([null], []);
-
     public int Count => Rows?.Length ?? 0;
 
     public static EventBatch Of(IReadOnlyList<RiskEvent> events)
