@@ -24,6 +24,7 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         using var ips = new SightingGroups(batch.Count);
         using var proxies = new SightingGroups(batch.Count);
         var canonicalIps = new CanonicalIps(batch);
+        var newFor = TimeSpan.FromDays(policy["account.new_days"]);
 
         for (var i = 0; i < batch.Count; i++)
         {
@@ -38,7 +39,7 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
             if (!ReferenceEquals(ip, e!.Ip)) e = e with { Ip = ip! };
             if (!accounts.TryGetValue(e.Account, out var account)) accounts[e.Account] = account = new AccountGroup(e.Account);
             account.Add(i, e);
-            var isNew = e.AccountCreated is { } created && e.Ts - created < TimeSpan.FromDays(policy["account.new_days"]);
+            var isNew = e.AccountCreated is { } created && e.Ts - created < newFor;
             var sighting = new NetworkSighting(e.Ts, account.Hash, isNew, e.Prompt?.SimHash ?? 0, e.Ja4 is null ? 0 : StableHash64.Of("ja4", e.Ja4));
             ips.Add(ip!, sighting);
             if (e.Proxy is { } proxy) proxies.Add(proxy, sighting);

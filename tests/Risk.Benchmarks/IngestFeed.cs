@@ -27,17 +27,8 @@ public sealed class IngestFeed
     /// <summary>Starts the feed and returns once it is connected and sending.</summary>
     public static async Task<IngestFeed> Start(SiloProcess silo, Scale scale, int seed, int copies, int first, double perSecond)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Programs.Root,
-        };
-        foreach (var arg in new[] { Programs.Benchmarks, "feed", "--gateway-port", $"{silo.GatewayPort}", "--scale", scale.Name, "--seed", $"{seed}",
-                     "--copies", $"{copies}", "--first", $"{first}", "--rate", $"{perSecond:F0}" })
-            info.ArgumentList.Add(arg);
-        var process = Process.Start(info)!;
+        var process = Programs.Start(Programs.Benchmarks, ["feed", "--gateway-port", $"{silo.GatewayPort}", "--scale", scale.Name,
+            "--seed", $"{seed}", "--copies", $"{copies}", "--first", $"{first}", "--rate", $"{perSecond:F0}"], input: true);
         // The feed says "sending" on stderr once its traffic is made and its client connected.
         while (await process.StandardError.ReadLineAsync() is { } line)
             if (line == "sending") return new IngestFeed(process);

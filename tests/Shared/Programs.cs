@@ -34,10 +34,12 @@ public static class Programs
         return new Run(process.ExitCode, await stdout, await stderr);
     }
 
-    public static Process Start(string dll, IEnumerable<string> args)
+    /// <param name="input">Whether the caller writes to the child's stdin (otherwise the child shares this one's).</param>
+    public static Process Start(string dll, IEnumerable<string> args, bool input = false)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = input,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             StandardOutputEncoding = Encoding.UTF8,
