@@ -7,6 +7,7 @@ using Risk.Client.Gateway;
 using Risk.Grains;
 using System.Net;
 using Azure.Data.Tables;
+using Orleans.Storage;
 
 namespace Risk.Silo;
 
@@ -66,11 +67,15 @@ public static class RiskSiloExtensions
                 (o.CheckpointInterval, o.FlushOnShutdown, o.CheckpointWritesPerSecond) = (Timeout.InfiniteTimeSpan, false, 0));
         }
         else
-            silo.AddAzureTableGrainStorage(RiskGrainOptions.StorageName, o =>
+        {
+            silo.AddAzureTableGrainStorage(SkipAbsentReads.Storage, o =>
             {
                 o.TableServiceClient = new TableServiceClient(options.ConnectionString);
                 o.TableName = options.TableName;
             });
+            silo.Services.AddKeyedSingleton<IGrainStorage>(RiskGrainOptions.StorageName, (sp, _) => ActivatorUtilities.CreateInstance<SkipAbsentReads>(
+                sp, sp.GetRequiredKeyedService<IGrainStorage>(SkipAbsentReads.Storage)));
+        }
         return silo;
     }
 

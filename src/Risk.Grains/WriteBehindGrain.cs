@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Risk.Grains;
@@ -35,7 +37,12 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
 
     protected async Task WriteThrough()
     {
-        await state.WriteStateAsync();
+        try { await state.WriteStateAsync(); }
+        catch (InconsistentStateException ex)
+        {
+            Conflicted(ex);
+            throw;
+        }
         _dirty = false;
         Budget.Leave(ref _waiting);
     }
@@ -73,6 +80,19 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         }
     }
 
+    /// <summary>
+    /// Storage holds a record this activation did not read (see <see cref="SkipAbsentReads"/>): what is stored wins.
+    /// The activation goes, with what it applied since it started, and the next one reads the record.
+    /// </summary>
+    private void Conflicted(InconsistentStateException e)
+    {
+        _dirty = false;
+        RiskMetrics.StateConflicts.Add(1);
+        ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(GetType())
+            .LogError(e, "Storage holds a newer record for {GrainId}; this activation is dropped and the next reads it", this.GetGrainId());
+        DeactivateOnIdle();
+    }
+
     private async Task Checkpoint(CancellationToken cancellationToken)
     {
         if (!_dirty) return;
@@ -81,6 +101,10 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         {
             await state.WriteStateAsync(cancellationToken);
             RiskMetrics.StateWrites.Add(1);
+        }
+        catch (InconsistentStateException ex)
+        {
+            Conflicted(ex);
         }
         catch
         {

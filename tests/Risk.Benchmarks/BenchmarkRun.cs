@@ -138,15 +138,21 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
     /// round still ran much of its code unoptimized. The measured ingest then runs steady-state code, and its
     /// accounts are still all new.
     /// </summary>
+    /// <summary>
+    /// One-copy ingest rounds until the silo's JIT is quiet (under 5 % of a core in the last round, after at least
+    /// two rounds), at most <see cref="Scale.WarmUpRounds"/>. Memory and Azurite silos are then compared at steady
+    /// state: a fresh silo had spent a third of its CPU compiling, and stopping once a round was no faster judged
+    /// that on noise.
+    /// </summary>
     private async Task WarmUp(SiloProcess silo, BenchTraffic traffic)
     {
-        double previous = 0;
         for (var round = 0; round < scale.WarmUpRounds; round++)
         {
-            var rate = (await EngineBenchmark.Ingest(silo.Grains, traffic.Copies(1, first: scale.Copies * 5 + round))).EventsPerSecond;
-            Say($"  warm-up {round + 1}: {rate:N0} events/s");
-            if (rate < previous * 1.1) break;
-            previous = rate;
+            var jitBefore = silo.JitCpu;
+            var ingest = await EngineBenchmark.Ingest(silo.Grains, traffic.Copies(1, first: scale.Copies * 5 + round));
+            var jitShare = (silo.JitCpu - jitBefore).TotalSeconds / ingest.Seconds;
+            Say($"  warm-up {round + 1}: {ingest.EventsPerSecond:N0} events/s; JIT {jitShare:P0} of a core");
+            if (round >= 1 && jitShare < 0.05) break;
         }
     }
 

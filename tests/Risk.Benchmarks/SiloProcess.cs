@@ -30,6 +30,31 @@ public sealed class SiloProcess : IAsyncDisposable
     public long RssBytes => Status("VmRSS:");
     public long PeakRssBytes => Status("VmHWM:");
 
+    /// <summary>
+    /// CPU time the runtime's tiered-compilation thread has used: while it is busy, the silo still runs code that
+    /// is not optimized yet (or instrumented for dynamic PGO), so its throughput is not steady.
+    /// </summary>
+    public TimeSpan JitCpu
+    {
+        get
+        {
+            long ticks = 0;
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal)) continue;
+                    // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
+                }
+                catch (IOException) { } // the thread ended
+            }
+            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+        }
+    }
+
     /// <param name="settings">Extra configuration, e.g. ("Risk:Storage", "azurite").</param>
     public static async Task<SiloProcess> Start(params (string Key, string Value)[] settings)
     {

@@ -1,4 +1,6 @@
 using Azure.Data.Tables;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Risk.Grains;
 using Orleans.TestingHost;
 using Risk.Contracts;
 using Risk.Scoring;
@@ -23,6 +25,11 @@ public class AzureTableTests(Azurite azurite)
 
     private static Task<AccountVerdict> Verdict(InProcessTestCluster cluster, string account) =>
         cluster.Client.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetVerdict();
+
+    /// <summary>A silo counter, over every in-process silo (the tests of this collection run one at a time).</summary>
+    private static MetricCollector<long> RiskCounter(string name) => new(null, RiskMetrics.MeterName, name);
+
+    private static long Sum(MetricCollector<long> counter) => counter.GetMeasurementSnapshot().Sum(m => m.Value);
 
     private async Task<List<TableEntity>> Rows(string table) =>
         await azurite.Tables.GetTableClient(table).QueryAsync<TableEntity>().ToListAsync();
@@ -149,6 +156,54 @@ public class AzureTableTests(Azurite azurite)
         var restored = await restarted.Client.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
         Assert.Equal(77, restored.Settings["threshold.block"]);
         Assert.Equal(3, (await restarted.Client.GetGrain<IPolicyGrain>(IPolicyGrain.Default).History(10)).Count);
+        await restarted.StopAllSilosAsync();
+        await restarted.DisposeAsync();
+    }
+    [Fact]
+    public async Task A_new_entity_skips_the_storage_read_and_a_stored_one_is_read_after_restart()
+    {
+        using var skipped = RiskCounter("risk.state.reads.skipped");
+        var table = Azurite.NewTableName();
+        var cluster = await StorageCluster.Start(table, "skip");
+        await Ingest(cluster, Enumerable.Range(0, 20).Select(i => Event("skip-dave", i)));
+        // The account and its IP were new: neither read storage.
+        Assert.True(Sum(skipped) >= 2, $"{Sum(skipped)} reads skipped");
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
+        // Their keys are stored in the filter's shards next to the records.
+        Assert.Contains(await Rows(table), r => r.PartitionKey.Contains("storedkeys", StringComparison.OrdinalIgnoreCase));
+
+        var restarted = await StorageCluster.Start(table, "skip");
+        var before = Sum(skipped);
+        Assert.Equal(20, (await Verdict(restarted, "skip-dave")).Events);
+        Assert.Equal(before, Sum(skipped));
+        await restarted.StopAllSilosAsync();
+        await restarted.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_record_the_filter_lost_is_not_overwritten_and_is_read_next_time()
+    {
+        using var conflicts = RiskCounter("risk.state.conflicts");
+        var table = Azurite.NewTableName();
+        var cluster = await StorageCluster.Start(table, "lost");
+        await Ingest(cluster, Enumerable.Range(0, 30).Select(i => Event("lost-carol", i)));
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
+        // The filter's shards are lost (deleted by hand, say); carol's record is not.
+        var client = azurite.Tables.GetTableClient(table);
+        foreach (var row in (await Rows(table)).Where(r => r.PartitionKey.Contains("storedkeys", StringComparison.OrdinalIgnoreCase)))
+            await client.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+
+        var restarted = await StorageCluster.Start(table, "lost");
+        // This activation believes carol is new and starts empty...
+        await Ingest(restarted, [Event("lost-carol", 30)]);
+        Assert.Equal(1, (await Verdict(restarted, "lost-carol")).Events);
+        // ...but its first write cannot replace the stored record: the activation is dropped instead.
+        await restarted.DeactivateAsync(restarted.Client.GetGrain<IAccountGrain>(GrainKeys.Account("lost-carol")));
+        Assert.Equal(1, Sum(conflicts));
+        // The next activation reads what is stored.
+        Assert.Equal(30, (await Verdict(restarted, "lost-carol")).Events);
         await restarted.StopAllSilosAsync();
         await restarted.DisposeAsync();
     }
