@@ -15,11 +15,12 @@ namespace Risk.Grains;
 /// record's first write and never leaves, so the filter can only say "maybe" wrongly (then the read is made, as
 /// before), never "no" wrongly. Policy and the model catalogue are always read.
 /// <para>
-/// If a record is stored that the filter does not hold (its shard lost, or a first write made while the shard
-/// could not answer on the way down), the entity starts empty and its first write, an insert, fails on the
-/// stored record: <see cref="WriteBehindGrain{TState}"/> then drops the activation and the next one reads what
-/// is stored. The layout (<see cref="Shards"/>, <see cref="BitsPerShard"/>, <see cref="KeyFilter"/>'s probes) is
-/// part of a table's data: change it only with a new table.
+/// If a record is stored that the filter does not hold (its shard rows lost, or a key whose shard could not
+/// answer its claim and that was first written on the way down, when shards are not asked), the entity starts
+/// empty and its first write, an insert, fails on the stored record: <see cref="WriteBehindGrain{TState}"/> then
+/// drops the activation and the next one reads what is stored. The layout (<see cref="Shards"/>,
+/// <see cref="BitsPerShard"/>, <see cref="KeyFilter"/>'s probes) is part of a table's data: change it only with a
+/// new table.
 /// </para>
 /// </summary>
 public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvider services, ILogger<SkipAbsentReads> log) : IGrainStorage
@@ -67,13 +68,14 @@ public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvide
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (!grainState.RecordExists && Filtered.Contains(stateName))
+        // On the way down the shards deactivate with everything else, and each stores its claims as it goes, so a
+        // key claimed when its entity was read is stored already. Asking a shard then would only fail (placement
+        // retries every call to a grain that can no longer activate) and slow the flush past the host's shutdown
+        // timeout; in one run that cost 49 of 6,667 accounts' state.
+        if (!grainState.RecordExists && Filtered.Contains(stateName) && !Stopping)
         {
             var hash = Hash(stateName, grainId);
-            try { await Shard(hash).Register(hash); }
-            // On the way down the shard may be gone already. Its claims were stored as it went, so this key is
-            // almost surely among them; losing the record would be worse than the rare conflict described above.
-            catch (Exception ex) when (Stopping) { LogShardFailed(ex, grainId); }
+            await Shard(hash).Register(hash);
         }
         await table.WriteStateAsync(stateName, grainId, grainState);
     }

@@ -54,7 +54,7 @@ public sealed partial class StoredKeysGrain(
     {
         if (_all.MayContain(hash)) return Task.FromResult(true);
         _all.Add(hash);
-        _ = NextWrite();
+        NextWrite().Ignore(); // a failed write is logged there; a later Register retries it
         return Task.FromResult(false);
     }
 

@@ -6,7 +6,7 @@ using Risk.Tests.Shared;
 namespace Risk.Benchmarks;
 
 /// <summary>One run of the harness: every step on this machine, each against the raw Orleans ping of the same run.</summary>
-public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool seedScale)
+public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool seedScale, double decideLoad = 0.5)
 {
     private const int Seed = 11;
     /// <summary>The Azurite silo's write-behind interval (the default is 30 s), so that its step pays for writes within its length.</summary>
@@ -33,7 +33,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
         Say($"ingest: {ingest.EventsPerSecond:N0} events/s ({ingest.Events:N0} events, {accounts:N0} accounts, {ingest.Seconds:F1} s) = {ingest.EventsPerSecond / ping.CallsPerSecond:F2}× ping; RSS +{rssPer10k:F0} MB per 10k accounts");
 
         var asked = traffic.Events.Select(e => (e.Account, e.Ip, e.Proxy)).Distinct().Take(1000).ToList();
-        var decide = await engine.DecideUnderIngest(Seed, scale.Copies * 4, first: scale.Copies, asked, ingest.EventsPerSecond / 2);
+        var decide = await engine.DecideUnderIngest(Seed, scale.Copies * 4, first: scale.Copies, asked, ingest.EventsPerSecond * decideLoad);
         Say($"decide while ingest runs at {decide.IngestEventsPerSecond:N0} events/s: miss p50 {decide.P50:F0} µs, p99 {decide.P99:F0} µs ({decide.P99 / ping.P99:F2}× ping p99; a ping's p99 under the same ingest {decide.PingP99:F0} µs); cached p99 {decide.CachedP99:F2} µs");
 
         var hydra = BenchTraffic.Create(scale.HydraScale, 0, Seed);

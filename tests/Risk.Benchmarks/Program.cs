@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Risk.Benchmarks;
 
-// Risk.Benchmarks [--quick|--smoke] [--no-nginx] [--no-azurite] [--no-seed-scale]: the engine and the gateway path
+// Risk.Benchmarks [--quick|--smoke] [--no-nginx] [--no-azurite] [--no-seed-scale] [--decide-load 0.5]: the engine and the gateway path
 // against a baseline taken in the same run, on this machine. Progress goes to stderr; the last line of stdout
 // is one JSON object for scripts.
 // Risk.Benchmarks micro [BenchmarkDotNet arguments]: sketches, features and scoring, one part at a time.
@@ -14,12 +14,21 @@ var smoke = new Option<bool>("--smoke") { Description = "A few seconds: checks t
 var noNginx = new Option<bool>("--no-nginx") { Description = "Skip the nginx step" };
 var noAzurite = new Option<bool>("--no-azurite") { Description = "Skip the Azurite step (azurite_vs_memory is then null)" };
 var noSeedScale = new Option<bool>("--no-seed-scale") { Description = "Skip the 16-million-event step of a full run" };
-var root = new RootCommand("Measures Risk against what Orleans itself does on this machine") { quick, smoke, noNginx, noAzurite, noSeedScale };
+var decideLoad = new Option<double>("--decide-load")
+{
+    Description = "The share of the measured maximum ingest that runs while decisions are measured (the issue's is 0.5)",
+    DefaultValueFactory = _ => 0.5,
+};
+decideLoad.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<double>() is <= 0 or > 1) result.AddError("--decide-load is a share of the maximum: more than 0, at most 1");
+});
+var root = new RootCommand("Measures Risk against what Orleans itself does on this machine") { quick, smoke, noNginx, noAzurite, noSeedScale, decideLoad };
 root.SetAction(async (parse, ct) =>
 {
     var scale = parse.GetValue(smoke) ? Scale.Smoke : parse.GetValue(quick) ? Scale.Quick : Scale.Full;
     var run = new BenchmarkRun(scale, nginx: !parse.GetValue(noNginx), azurite: !parse.GetValue(noAzurite),
-        seedScale: scale == Scale.Full && !parse.GetValue(noSeedScale));
+        seedScale: scale == Scale.Full && !parse.GetValue(noSeedScale), decideLoad: parse.GetValue(decideLoad));
     Console.WriteLine(await run.Execute());
     return 0;
 });

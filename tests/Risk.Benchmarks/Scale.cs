@@ -17,7 +17,7 @@ public sealed record Scale(string Name, int Rounds, int Calls, double Seconds, d
     /// <summary>Under two minutes.</summary>
     public static readonly Scale Quick = new("quick", 3, 2_000, 2, 0.5, 0.5, 6, 5_000, 10);
 
-    public static readonly Scale Full = new("full", 5, 20_000, 5, 1, 1, 10, 20_000, 12);
+    public static readonly Scale Full = new("full", 5, 20_000, 5, 1, 1, 10, 20_000, 30);
 
     public static Scale Named(string name) => new[] { Smoke, Quick, Full }.Single(s => s.Name == name);
 }
