@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Storage;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Risk.Grains;
 

@@ -15,7 +15,7 @@ public sealed record Scale(string Name, int Rounds, int Calls, double Seconds, d
     public static readonly Scale Smoke = new("smoke", 1, 200, 0.5, 0.05, 0.05, 1, 200, 1);
 
     /// <summary>Under two minutes.</summary>
-    public static readonly Scale Quick = new("quick", 3, 2_000, 2, 0.5, 0.5, 6, 5_000, 10);
+    public static readonly Scale Quick = new("quick", 3, 2_000, 2, 0.5, 0.5, 6, 5_000, 7);
 
     public static readonly Scale Full = new("full", 5, 20_000, 5, 1, 1, 10, 20_000, 30);
 
