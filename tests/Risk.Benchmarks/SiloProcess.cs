@@ -91,7 +91,6 @@ public sealed class SiloProcess : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Stops the silo as an operator would (SIGTERM): activations write their state on the way down.</summary>
     /// <summary>Ends the silo at once, as a crash would: it writes nothing more.</summary>
     public async Task Kill()
     {
@@ -99,6 +98,7 @@ public sealed class SiloProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Stops the silo as an operator would (SIGTERM): activations write their state on the way down.</summary>
     public async ValueTask DisposeAsync()
     {
         await _client.StopAsync();

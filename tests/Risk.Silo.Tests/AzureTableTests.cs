@@ -31,6 +31,15 @@ public class AzureTableTests(Azurite azurite)
 
     private static long Sum(MetricCollector<long> counter) => counter.GetMeasurementSnapshot().Sum(m => m.Value);
 
+    /// <summary>Stops the cluster gracefully: every activation writes its state on the way down.</summary>
+    private static async Task Stop(InProcessTestCluster cluster)
+    {
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
+    }
+
+    private static bool IsStoredKeysShard(TableEntity row) => row.PartitionKey.Contains("storedkeys", StringComparison.OrdinalIgnoreCase);
+
     private async Task<List<TableEntity>> Rows(string table) =>
         await azurite.Tables.GetTableClient(table).QueryAsync<TableEntity>().ToListAsync();
 
@@ -46,8 +55,7 @@ public class AzureTableTests(Azurite azurite)
         Assert.DoesNotContain(await Rows(table), r => r.PartitionKey.Contains(GrainKeys.Account("roundtrip-alice")));
         await cluster.DeactivateAsync(cluster.Client.GetGrain<IAccountGrain>(GrainKeys.Account("roundtrip-alice")));
         Assert.Contains(await Rows(table), r => r.PartitionKey.Contains(GrainKeys.Account("roundtrip-alice")));
-        await cluster.StopAllSilosAsync();
-        await cluster.DisposeAsync();
+        await Stop(cluster);
 
         var restarted = await StorageCluster.Start(table, "roundtrip");
         var after = await Verdict(restarted, "roundtrip-alice");
@@ -56,8 +64,7 @@ public class AzureTableTests(Azurite azurite)
         Assert.Equal(before.Decision.Reasons, after.Decision.Reasons);
         Assert.Equal(before.LastEventAt, after.LastEventAt);
         Assert.Equal(before.Cluster, after.Cluster);
-        await restarted.StopAllSilosAsync();
-        await restarted.DisposeAsync();
+        await Stop(restarted);
     }
 
     [Fact]
@@ -74,8 +81,7 @@ public class AzureTableTests(Azurite azurite)
 
         var restarted = await StorageCluster.Start(table, "timer");
         Assert.Equal(10, (await Verdict(restarted, "timer-bob")).Events);
-        await restarted.StopAllSilosAsync();
-        await restarted.DisposeAsync();
+        await Stop(restarted);
     }
 
     [Fact]
@@ -105,8 +111,7 @@ public class AzureTableTests(Azurite azurite)
 
         var restarted = await StorageCluster.Start(table, "budget");
         Assert.Equal(1, (await Verdict(restarted, "budget-7")).Events);
-        await restarted.StopAllSilosAsync();
-        await restarted.DisposeAsync();
+        await Stop(restarted);
     }
 
     [Fact]
@@ -116,8 +121,7 @@ public class AzureTableTests(Azurite azurite)
         var table = Azurite.NewTableName();
         var cluster = await StorageCluster.Start(table, "keys");
         for (var a = 0; a < accounts.Length; a++) await Ingest(cluster, Enumerable.Range(0, a + 1).Select(i => Event(accounts[a], i)));
-        await cluster.StopAllSilosAsync();   // graceful: every activation checkpoints on the way down
-        await cluster.DisposeAsync();
+        await Stop(cluster);   // graceful: every activation checkpoints on the way down
 
         var accountRows = (await Rows(table)).Count(r => r.RowKey.Contains("account", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(accounts.Length, accountRows);
@@ -129,8 +133,7 @@ public class AzureTableTests(Azurite azurite)
             Assert.Equal(a + 1, verdict.Events);
             Assert.Equal(accounts[a], verdict.Account);
         }
-        await restarted.StopAllSilosAsync();
-        await restarted.DisposeAsync();
+        await Stop(restarted);
     }
 
     [Fact]
@@ -156,9 +159,9 @@ public class AzureTableTests(Azurite azurite)
         var restored = await restarted.Client.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
         Assert.Equal(77, restored.Settings["threshold.block"]);
         Assert.Equal(3, (await restarted.Client.GetGrain<IPolicyGrain>(IPolicyGrain.Default).History(10)).Count);
-        await restarted.StopAllSilosAsync();
-        await restarted.DisposeAsync();
+        await Stop(restarted);
     }
+
     [Fact]
     public async Task A_new_entity_skips_the_storage_read_and_a_stored_one_is_read_after_restart()
     {
@@ -168,17 +171,15 @@ public class AzureTableTests(Azurite azurite)
         await Ingest(cluster, Enumerable.Range(0, 20).Select(i => Event("skip-dave", i)));
         // The account and its IP were new: neither read storage.
         Assert.True(Sum(skipped) >= 2, $"{Sum(skipped)} reads skipped");
-        await cluster.StopAllSilosAsync();
-        await cluster.DisposeAsync();
+        await Stop(cluster);
         // Their keys are stored in the filter's shards next to the records.
-        Assert.Contains(await Rows(table), r => r.PartitionKey.Contains("storedkeys", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(await Rows(table), IsStoredKeysShard);
 
         var restarted = await StorageCluster.Start(table, "skip");
         var before = Sum(skipped);
         Assert.Equal(20, (await Verdict(restarted, "skip-dave")).Events);
         Assert.Equal(before, Sum(skipped));
-        await restarted.StopAllSilosAsync();
-        await restarted.DisposeAsync();
+        await Stop(restarted);
     }
 
     [Fact]
@@ -188,11 +189,10 @@ public class AzureTableTests(Azurite azurite)
         var table = Azurite.NewTableName();
         var cluster = await StorageCluster.Start(table, "lost");
         await Ingest(cluster, Enumerable.Range(0, 30).Select(i => Event("lost-carol", i)));
-        await cluster.StopAllSilosAsync();
-        await cluster.DisposeAsync();
+        await Stop(cluster);
         // The filter's shards are lost (deleted by hand, say); carol's record is not.
         var client = azurite.Tables.GetTableClient(table);
-        foreach (var row in (await Rows(table)).Where(r => r.PartitionKey.Contains("storedkeys", StringComparison.OrdinalIgnoreCase)))
+        foreach (var row in (await Rows(table)).Where(IsStoredKeysShard))
             await client.DeleteEntityAsync(row.PartitionKey, row.RowKey);
 
         var restarted = await StorageCluster.Start(table, "lost");
@@ -204,7 +204,6 @@ public class AzureTableTests(Azurite azurite)
         Assert.Equal(1, Sum(conflicts));
         // The next activation reads what is stored.
         Assert.Equal(30, (await Verdict(restarted, "lost-carol")).Events);
-        await restarted.StopAllSilosAsync();
-        await restarted.DisposeAsync();
+        await Stop(restarted);
     }
 }
