@@ -11,66 +11,45 @@ namespace Risk.Grains;
 /// Validates a batch, groups it per entity and fans it out: first the IPs and proxies (whose risk is the
 /// context of the accounts behind them), then the accounts. One call per entity per batch.
 /// </summary>
+/// <remarks>
+/// Issue 5: a batch is in flight for longer than the silo runs between two collections, so whatever it holds for
+/// its whole length is promoted, copied and collected again later. So a batch holds numbers for its length (each
+/// account's rows, its hash and its answer): an account's events are read from the rows when its call is made, and
+/// the sightings are dropped once the IPs and proxies have answered.
+/// </remarks>
 [StatelessWorker]
 public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots, ILogger<IngestGrain> log) : Grain, IIngestGrain
 {
     public async Task<IngestReceipt> Ingest(EventBatch batch)
     {
         var policy = await policies.Get();
-        var now = DateTime.UtcNow;
         var rejections = new List<Rejection>();
-        // Grouped by the raw identifiers; grain keys are made once per entity, not per event.
-        var accounts = new Dictionary<string, AccountGroup>(StringComparer.Ordinal);
-        using var ips = new SightingGroups(batch.Count);
-        using var proxies = new SightingGroups(batch.Count);
         var canonicalIps = new CanonicalIps(batch);
-        var newFor = TimeSpan.FromDays(policy["account.new_days"]);
+        var (groups, context) = await ObserveNetworks(batch, canonicalIps, policy, rejections);
 
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var e = batch.Event(i, out var problem);
-            var ip = e is null ? null : canonicalIps.Of(batch.Rows[i].Ip, e.Ip);
-            problem ??= EventRules.Check(e!, now, ip);
-            if (problem is not null)
-            {
-                rejections.Add(new Rejection(i, problem));
-                continue;
-            }
-            if (!ReferenceEquals(ip, e!.Ip)) e = e with { Ip = ip! };
-            if (!accounts.TryGetValue(e.Account, out var account)) accounts[e.Account] = account = new AccountGroup(e.Account);
-            account.Add(i, e);
-            var isNew = e.AccountCreated is { } created && e.Ts - created < newFor;
-            var sighting = new NetworkSighting(e.Ts, account.Hash, isNew, e.Prompt?.SimHash ?? 0, e.Ja4 is null ? 0 : StableHash64.Of("ja4", e.Ja4));
-            ips.Add(ip!, sighting);
-            if (e.Proxy is { } proxy) proxies.Add(proxy, sighting);
-        }
-
-        var launchesTask = Launches(accounts.Values);
-        var ipTask = ObserveAll<IIpGrain>(ips.Groups(), GrainKeys.Ip);
-        var proxyTask = ObserveAll<IProxyGrain>(proxies.Groups(), GrainKeys.Proxy);
-        var (ipRisk, proxyRisk, launches) = (await ipTask, await proxyTask, await launchesTask);
-
-        var groups = accounts.Values.ToArray();
         await slots.ForEach(groups, async account =>
         {
-            var last = account.Events[^1].Event;
-            var context = new AccountBatch(
-                account.Events.Select(x => x.Event).ToArray(),
-                ipRisk.GetValueOrDefault(last.Ip),
-                last.Proxy is null ? null : proxyRisk.GetValueOrDefault(last.Proxy),
-                launches);
+            var events = account.Rows.Select(i => Read(batch, canonicalIps, i)).ToArray();
+            var last = events[^1];
+            var batchContext = new AccountBatch(
+                events,
+                context.Ips.GetValueOrDefault(last.Ip),
+                last.Proxy is null ? null : context.Proxies.GetValueOrDefault(last.Proxy),
+                context.Launches);
             try
             {
-                account.Status = await GrainFactory.Grain<IAccountGrain>(GrainKeys.Account(account.Id)).Observe(context);
+                account.Status = await GrainFactory.Grain<IAccountGrain>(GrainKeys.Account(account.Id)).Observe(batchContext);
             }
             catch (Exception ex)
             {
                 LogAccountFailed(ex, account.Id);
-                rejections.AddRange(account.Events.Select(x => new Rejection(x.Index, $"not applied: {ex.GetType().Name}")));
+                rejections.AddRange(account.Rows.Select(i => new Rejection(i, $"not applied: {ex.GetType().Name}")));
             }
         });
-        TellMembers<IIpGrain>(groups, e => e.Ip, GrainKeys.Ip);
-        TellMembers<IProxyGrain>(groups, e => e.Proxy, GrainKeys.Proxy);
+        TellMembers<IIpGrain>(groups, canonicalIps.Of, GrainKeys.Ip);
+        TellMembers<IProxyGrain>(groups, ProxyOf, GrainKeys.Proxy);
+
+        string? ProxyOf(int row) => batch.Rows[row].Proxy == 0 ? null : batch.Strings![batch.Rows[row].Proxy];
 
         foreach (var r in rejections) RiskMetrics.EventsRejected.Add(1, new TagList { { "field", r.Reason.Split(':')[0] } });
         var accepted = batch.Count - rejections.Count;
@@ -79,23 +58,71 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         return new IngestReceipt(accepted, rejections);
     }
 
-    /// <summary>One account's events in a batch, and what its grain answered.</summary>
+    /// <summary>
+    /// Validates every row, groups the valid ones per account, and tells each IP and proxy of the batch what it
+    /// carried; returns the accounts and the context their calls take. The sightings die with this call.
+    /// </summary>
+    private async Task<(AccountGroup[] Accounts, NetworkContext Context)> ObserveNetworks(EventBatch batch, CanonicalIps canonicalIps,
+        PolicyView policy, List<Rejection> rejections)
+    {
+        var now = DateTime.UtcNow;
+        var newFor = TimeSpan.FromDays(policy["account.new_days"]);
+        // Grouped by the raw identifiers; grain keys are made once per entity, not per event.
+        var accounts = new Dictionary<string, AccountGroup>(StringComparer.Ordinal);
+        var firstSeen = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        using var ips = new SightingGroups(batch.Count);
+        using var proxies = new SightingGroups(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var e = batch.Event(i, out var problem);
+            var ip = e is null ? null : canonicalIps.Of(i);
+            problem ??= EventRules.Check(e!, now, ip);
+            if (problem is not null)
+            {
+                rejections.Add(new Rejection(i, problem));
+                continue;
+            }
+            if (!accounts.TryGetValue(e!.Account, out var account)) accounts[e.Account] = account = new AccountGroup(e.Account);
+            account.Rows.Add(i);
+            if (e.Model is { } model && (!firstSeen.TryGetValue(model, out var ts) || e.Ts < ts)) firstSeen[model] = e.Ts;
+            var isNew = e.AccountCreated is { } created && e.Ts - created < newFor;
+            var sighting = new NetworkSighting(e.Ts, account.Hash, isNew, e.Prompt?.SimHash ?? 0, e.Ja4 is null ? 0 : StableHash64.Of("ja4", e.Ja4));
+            ips.Add(ip!, sighting);
+            if (e.Proxy is { } proxy) proxies.Add(proxy, sighting);
+        }
+
+        var launchesTask = Launches(firstSeen);
+        var ipTask = ObserveAll<IIpGrain>(ips.Groups(), GrainKeys.Ip);
+        var proxyTask = ObserveAll<IProxyGrain>(proxies.Groups(), GrainKeys.Proxy);
+        return ([.. accounts.Values], new NetworkContext(await ipTask, await proxyTask, await launchesTask));
+    }
+
+    /// <summary>Row <paramref name="i"/> (valid, as <see cref="ObserveNetworks"/> found it) as an event with its canonical IP.</summary>
+    private static RiskEvent Read(EventBatch batch, CanonicalIps canonicalIps, int i)
+    {
+        var e = batch.Event(i, out _)!;
+        var ip = canonicalIps.Of(i)!;
+        return ReferenceEquals(ip, e.Ip) ? e : e with { Ip = ip };
+    }
+
+    /// <summary>What the IPs, proxies and model catalogue answered for a batch: the context of its accounts.</summary>
+    private sealed record NetworkContext(
+        Dictionary<string, EntityRisk> Ips,
+        Dictionary<string, EntityRisk> Proxies,
+        IReadOnlyDictionary<string, DateTime>? Launches);
+
+    /// <summary>One account's rows in a batch, and what its grain answered.</summary>
     private sealed class AccountGroup(string id)
     {
         public string Id { get; } = id;
         public ulong Hash { get; } = StableHash64.Of("account", id);
-        public List<(int Index, RiskEvent Event)> Events { get; } = [];
+        public List<int> Rows { get; } = [];
         public AccountStatus? Status { get; set; }
-
-        public void Add(int index, RiskEvent e) => Events.Add((index, e));
     }
 
     /// <summary>The launch times of the batch's models that count as newly launched; advisory like network context.</summary>
-    private async Task<IReadOnlyDictionary<string, DateTime>?> Launches(IEnumerable<AccountGroup> accounts)
+    private async Task<IReadOnlyDictionary<string, DateTime>?> Launches(Dictionary<string, DateTime> firstSeen)
     {
-        var firstSeen = new Dictionary<string, DateTime>(StringComparer.Ordinal);
-        foreach (var (_, e) in accounts.SelectMany(x => x.Events))
-            if (e.Model is { } model && (!firstSeen.TryGetValue(model, out var ts) || e.Ts < ts)) firstSeen[model] = e.Ts;
         if (firstSeen.Count == 0) return null;
         try
         {
@@ -130,7 +157,7 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
     /// One-way, and only where some are: a crowd of unflagged accounts costs no call (its requests are already
     /// counted by Observe).
     /// </summary>
-    private void TellMembers<TGrain>(AccountGroup[] accounts, Func<RiskEvent, string?> networkOf, Func<string, string> keyOf)
+    private void TellMembers<TGrain>(AccountGroup[] accounts, Func<int, string?> networkOf, Func<string, string> keyOf)
         where TGrain : INetworkGrain
     {
         var members = new Dictionary<string, List<MemberStatus>>(StringComparer.Ordinal);
@@ -139,8 +166,8 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         {
             if (account.Status is not { OwnFlagged: true } status) continue;
             requests.Clear();
-            foreach (var (_, e) in account.Events)
-                if (networkOf(e) is { } network) requests[network] = requests.GetValueOrDefault(network) + 1;
+            foreach (var row in account.Rows)
+                if (networkOf(row) is { } network) requests[network] = requests.GetValueOrDefault(network) + 1;
             foreach (var (network, count) in requests)
                 Group(members, network, new MemberStatus(account.Hash, count, status.OwnFlagged, status.Cluster));
         }
@@ -153,10 +180,12 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         private readonly string?[] _canonical = new string?[batch.Strings?.Length ?? 0];
         private readonly bool[] _read = new bool[batch.Strings?.Length ?? 0];
 
-        public string? Of(int index, string? text)
+        /// <summary>The IP of row <paramref name="row"/>, whose strings are in the batch (<see cref="EventBatch.Event"/> read it).</summary>
+        public string? Of(int row)
         {
-            if (string.IsNullOrEmpty(text)) return null;
-            if (!_read[index]) (_canonical[index], _read[index]) = (GrainKeys.NormalizeIp(text), true);
+            var index = batch.Rows[row].Ip;
+            if (index == 0 || string.IsNullOrEmpty(batch.Strings![index])) return null;
+            if (!_read[index]) (_canonical[index], _read[index]) = (GrainKeys.NormalizeIp(batch.Strings[index]!), true);
             return _canonical[index];
         }
     }
