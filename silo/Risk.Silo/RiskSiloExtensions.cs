@@ -30,7 +30,8 @@ public static class RiskSiloExtensions
         builder.UseOrleans(silo => silo.ConfigureRiskSilo(options, builder.Configuration));
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(RiskMetrics.MeterName, GatewayMetrics.MeterName, "Microsoft.Orleans");
+            // "System.Runtime" is .NET's own: GC pauses (dotnet.gc.pause.time), heap sizes, thread-pool queue length.
+            metrics.AddMeter(RiskMetrics.MeterName, GatewayMetrics.MeterName, "Microsoft.Orleans", "System.Runtime");
             if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is not null) metrics.AddOtlpExporter();
         });
         return builder;

@@ -35,6 +35,8 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
         var asked = traffic.Events.Select(e => (e.Account, e.Ip, e.Proxy)).Distinct().Take(1000).ToList();
         var decide = await engine.DecideUnderIngest(Seed, scale.Copies * 4, first: scale.Copies, asked, ingest.EventsPerSecond * decideLoad);
         Say($"decide while ingest runs at {decide.IngestEventsPerSecond:N0} events/s: miss p50 {decide.P50:F0} µs, p99 {decide.P99:F0} µs ({decide.P99 / ping.P99:F2}× ping p99; a ping's p99 under the same ingest {decide.PingP99:F0} µs); cached p99 {decide.CachedP99:F2} µs");
+        var gc = decide.SiloPauses;
+        Say($"  the silo's GC meanwhile: {gc.Count} pauses, median {gc.MedianMs:F0} ms, longest {gc.MaxMs:F0} ms, {gc.Share:P0} of the time");
 
         var hydra = BenchTraffic.Create(scale.HydraScale, 0, Seed);
         // Copies far past those of the other steps (whose hydra accounts share these names): every account is new.
@@ -64,6 +66,8 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
             latency_ratio = Math.Round(decide.P99 / ping.P99, 2),
             cached_decide_p99_us = Math.Round(decide.CachedP99, 2),
             ping_p99_under_ingest_us = Math.Round(decide.PingP99, 1),
+            silo_gc_pause_share_under_ingest = Math.Round(decide.SiloPauses.Share, 3),
+            silo_gc_pause_max_ms_under_ingest = Math.Round(decide.SiloPauses.MaxMs, 1),
             rss_mb_per_10k_accounts = Math.Round(rssPer10k, 1),
             azurite_vs_memory = persisted is { } p ? Math.Round(p.EventsPerSecond / ingest.EventsPerSecond, 2) : (double?)null,
             persisted_bytes_per_account = persisted?.BytesPerAccount,

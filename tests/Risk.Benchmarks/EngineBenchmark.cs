@@ -12,7 +12,8 @@ public sealed record IngestFigures(long Events, long Accepted, double Seconds)
 }
 
 /// <param name="PingP99">A raw ping's p99 under the same ingest, asked alternately with the misses.</param>
-public sealed record DecideFigures(double P50, double P99, double CachedP99, double PingP99, double IngestEventsPerSecond);
+/// <param name="SiloPauses">The silo's GC pauses while the misses and pings ran.</param>
+public sealed record DecideFigures(double P50, double P99, double CachedP99, double PingP99, double IngestEventsPerSecond, GcPauses SiloPauses);
 
 /// <summary>
 /// The engine against the Orleans ceiling on the same machine (issue 5): raw pings, ingest through RiskClient,
@@ -106,6 +107,7 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var (pausedBefore, gcsBefore) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
+        var siloPauses = SiloGcPauses.Watch(silo);
         for (var i = 0; i < scale.Calls && !ingest.HasExited; i++)
         {
             var pinged = Stopwatch.GetTimestamp();
@@ -117,6 +119,7 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
             await gateway.Decide(account, ip, proxy);
             misses.Add(Latencies.Microseconds(start));
         }
+        var paused = await siloPauses.Stop();
         Console.Error.WriteLine($"  this process's GC during the misses: {GC.CollectionCount(0) - gcsBefore} collections, {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F0} ms paused");
         var cached = new Latencies(scale.Calls * 10);
         for (var i = 0; i < scale.Calls * 10 && !ingest.HasExited; i++)
@@ -130,7 +133,7 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
         if (ingest.HasExited) Console.Error.WriteLine("warning: the ingest finished before the decisions did; give it more events");
         var ran = await ingest.Stop();
         await gateway.StopAsync(CancellationToken.None);
-        return new DecideFigures(misses.Percentile(50), misses.Percentile(99), cached.Percentile(99), pings.Percentile(99), ran.EventsPerSecond);
+        return new DecideFigures(misses.Percentile(50), misses.Percentile(99), cached.Percentile(99), pings.Percentile(99), ran.EventsPerSecond, paused);
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public IGrainFactory Grains { get; }
     public Uri Http { get; }
     public int GatewayPort { get; }
+    public int ProcessId => _process.Id;
 
     public long RssBytes => Status("VmRSS:");
     public long PeakRssBytes => Status("VmHWM:");
