@@ -206,4 +206,38 @@ public class AzureTableTests(Azurite azurite)
         Assert.Equal(30, (await Verdict(restarted, "lost-carol")).Events);
         await Stop(restarted);
     }
+
+    [Fact]
+    public async Task A_shard_writes_new_keys_apart_from_its_snapshot_and_keeps_both_across_activations()
+    {
+        var table = Azurite.NewTableName();
+        var cluster = await StorageCluster.Start(table, "shard");
+        var shard = cluster.Client.GetGrain<IStoredKeysGrain>(7);
+        static ulong Key(int i) => StableHash64.Of("test-key", i);
+        async Task<TableEntity?> Row(string stateName) =>
+            (await Rows(table)).SingleOrDefault(r => IsStoredKeysShard(r) && r.RowKey == stateName);
+        async Task AddKeys(int from, int count)
+        {
+            for (var i = from; i < from + count; i++) Assert.False(await shard.Claim(Key(i)), $"key {i} was new");
+            await shard.Register(Key(from + count - 1)); // returns once the keys are stored
+        }
+
+        // A few new keys go to the recent row alone: the 64 KB snapshot is not written for them.
+        await AddKeys(0, 10);
+        Assert.NotNull(await Row("recent-keys"));
+        Assert.Null(await Row("keys"));
+
+        // Past the limit, the snapshot takes every key and the recent row starts over.
+        await AddKeys(10, StoredKeysGrain.RecentLimit);
+        var snapshot = await Row("keys");
+        Assert.NotNull(snapshot);
+        await AddKeys(10 + StoredKeysGrain.RecentLimit, 5);
+        Assert.Equal(snapshot.ETag, (await Row("keys"))!.ETag);
+
+        // A new activation holds the snapshot's keys and the recent ones; a key never added is still new.
+        await cluster.DeactivateAsync(shard);
+        for (var i = 0; i < 15 + StoredKeysGrain.RecentLimit; i++) Assert.True(await shard.Claim(Key(i)), $"key {i} was lost");
+        Assert.False(await shard.Claim(Key(1_000_000)));
+        await Stop(cluster);
+    }
 }
