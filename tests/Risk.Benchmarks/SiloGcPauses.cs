@@ -18,6 +18,7 @@ public sealed record GcPauses(int Count, double MedianMs, double MaxMs, double S
 public sealed class SiloGcPauses
 {
     private readonly EventPipeSession _session;
+    private readonly EventPipeEventSource _source;
     private readonly Task _reading;
     private readonly List<double> _pauses = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -27,15 +28,15 @@ public sealed class SiloGcPauses
         _session = new DiagnosticsClient(processId).StartEventPipeSession(
             new EventPipeProvider(ClrTraceEventParser.ProviderName, EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC),
             requestRundown: false);
-        var source = new EventPipeEventSource(_session.EventStream);
+        _source = new EventPipeEventSource(_session.EventStream);
         double? suspended = null;
-        source.Clr.GCSuspendEEStart += e => suspended = e.TimeStampRelativeMSec;
-        source.Clr.GCRestartEEStop += e =>
+        _source.Clr.GCSuspendEEStart += e => suspended = e.TimeStampRelativeMSec;
+        _source.Clr.GCRestartEEStop += e =>
         {
             if (suspended is { } at) lock (_pauses) _pauses.Add(e.TimeStampRelativeMSec - at);
             suspended = null;
         };
-        _reading = Task.Run(source.Process);
+        _reading = Task.Run(_source.Process);
     }
 
     public static SiloGcPauses Watch(SiloProcess silo) => new(silo.ProcessId);
@@ -45,6 +46,7 @@ public sealed class SiloGcPauses
         var seconds = _clock.Elapsed.TotalSeconds;
         await _session.StopAsync(CancellationToken.None);
         await _reading;
+        _source.Dispose();
         _session.Dispose();
         lock (_pauses)
         {
