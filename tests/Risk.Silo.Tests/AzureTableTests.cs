@@ -226,6 +226,9 @@ public class AzureTableTests(Azurite azurite)
         await AddKeys(0, 10);
         Assert.NotNull(await Row("recent-keys"));
         Assert.Null(await Row("keys"));
+        // A new activation reads them back from that row alone.
+        await cluster.DeactivateAsync(shard);
+        for (var i = 0; i < 10; i++) Assert.True(await shard.Claim(Key(i)), $"key {i} was lost");
 
         // Past the limit, the snapshot takes every key and the recent row starts over.
         await AddKeys(10, StoredKeysGrain.RecentLimit);
