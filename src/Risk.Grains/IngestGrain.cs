@@ -15,7 +15,8 @@ namespace Risk.Grains;
 /// Issue 5: a batch is in flight for longer than the silo runs between two collections, so whatever it holds for
 /// its whole length is promoted, copied and collected again later. So a batch holds numbers for its length (each
 /// account's rows, its hash and its answer): an account's events are read from the rows when its call is made, and
-/// the sightings are dropped once the IPs and proxies have answered.
+/// the sightings are dropped once the IPs and proxies have answered. Each event is thus read twice, once to validate
+/// and group it and once for its call. Both copies die young, and `--quick` ingest was no slower for it.
 /// </remarks>
 [StatelessWorker]
 public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots, ILogger<IngestGrain> log) : Grain, IIngestGrain

@@ -138,12 +138,13 @@ public sealed partial class StoredKeysGrain(
         }
     }
 
+    /// <param name="keys">The recent row's keys from now on: those stored already, then the new ones (or none).</param>
     private async Task StoreRecent(List<ulong> keys)
     {
         recent.State.Hashes = MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(keys)).ToArray();
         await recent.WriteStateAsync();
+        for (var i = _recent.Count; i < keys.Count; i++) _stored.Add(keys[i]);
         _recent = keys;
-        foreach (var hash in keys) _stored.Add(hash);
     }
 
     /// <summary>Every key so far in the snapshot; then the recent row starts over, since the snapshot holds its keys.</summary>
