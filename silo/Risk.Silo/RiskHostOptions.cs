@@ -24,6 +24,9 @@ public sealed class RiskHostOptions
 
     public string TableName { get; set; } = "RiskState";
 
+    /// <summary>all (default), entities, or decisions: which grains this silo hosts (see <see cref="SiloRole"/>).</summary>
+    public SiloRole Role { get; set; } = SiloRole.All;
+
     public string ConnectionString => Storage == StorageKind.Azurite || (Storage == StorageKind.Memory && AzureConnectionString is null)
         ? AzuriteConnectionString
         : AzureConnectionString ?? throw new InvalidOperationException("Risk:AzureConnectionString is required for azure storage or clustering");
@@ -34,3 +37,9 @@ public sealed class RiskHostOptions
 public enum StorageKind { Memory, Azurite, Azure }
 
 public enum ClusteringKind { Localhost, Azure }
+
+/// <summary>
+/// Which grains a silo hosts. Decisions silos serve gateways' decision reads from replicas, away from the heap that
+/// ingest churns; entities silos hold accounts, networks, clusters and ingest. A cluster needs both kinds, or all.
+/// </summary>
+public enum SiloRole { All, Entities, Decisions }

@@ -51,6 +51,11 @@ public static class RiskSiloExtensions
         }
         silo.AddRiskStorage(options);
         silo.AddRiskGrains(configuration);
+        if (options.Role != SiloRole.All)
+            silo.Services.PostConfigure<GrainTypeOptions>(o =>
+            {
+                foreach (var type in o.Classes.Where(t => !SiloRoles.Hosts(options.Role, t)).ToList()) o.Classes.Remove(type);
+            });
         return silo;
     }
 

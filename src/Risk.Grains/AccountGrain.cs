@@ -45,6 +45,12 @@ public sealed class AccountGrain(
     /// <summary>Most accounts are never watched: no watcher list is made for them, and nothing is computed.</summary>
     private void TellWatchers(PolicyView policy) => _watchers?.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _watchers?.TellAll();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
     public async Task<AccountStatus> Observe(AccountBatch batch)
     {
         if (batch.Events.Count == 0) return new AccountStatus(State.ReportedFlagged, State.Cluster?.ClusterId);

@@ -37,6 +37,12 @@ public abstract class NetworkGrain(
         return risk;
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _watchers?.TellAll();
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
     public async Task<EntityRisk> Observe(IReadOnlyList<NetworkSighting> sightings)
     {
         foreach (var s in sightings) State.Profile.Observe(s);

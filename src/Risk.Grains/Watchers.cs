@@ -40,5 +40,11 @@ public sealed class Watchers(EntityKind kind, string key, ILogger log)
         Tell();
     }
 
+    /// <summary>When the entity deactivates: its watch list goes with it, so watchers must read it anew.</summary>
+    public void TellAll()
+    {
+        if (_observers.Count > 0) Tell();
+    }
+
     private void Tell() => _observers.Notify(o => { _ = o.Invalidate(kind, key); });
 }

@@ -36,7 +36,9 @@ public sealed class SiloGcPauses
             if (suspended is { } at) lock (_pauses) _pauses.Add(e.TimeStampRelativeMSec - at);
             suspended = null;
         };
-        _reading = Task.Run(_source.Process);
+        // Process blocks until the session stops: a thread of its own, not one of the pool's few (two on two
+        // cores), which the client measuring decisions needs.
+        _reading = Task.Factory.StartNew(_source.Process, TaskCreationOptions.LongRunning);
     }
 
     public static SiloGcPauses Watch(SiloProcess silo) => new(silo.ProcessId);

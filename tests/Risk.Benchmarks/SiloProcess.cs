@@ -17,15 +17,16 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly IHost _client;
 
-    private SiloProcess(Process process, IHost client, Uri http, int gatewayPort)
+    private SiloProcess(Process process, IHost client, Uri http, int gatewayPort, int siloPort)
     {
-        (_process, _client, Http, GatewayPort) = (process, client, http, gatewayPort);
+        (_process, _client, Http, GatewayPort, SiloPort) = (process, client, http, gatewayPort, siloPort);
         Grains = client.Services.GetRequiredService<IGrainFactory>();
     }
 
     public IGrainFactory Grains { get; }
     public Uri Http { get; }
     public int GatewayPort { get; }
+    public int SiloPort { get; }
     public int ProcessId => _process.Id;
 
     public long RssBytes => Status("VmRSS:");
@@ -71,7 +72,7 @@ public sealed class SiloProcess : IAsyncDisposable
         _ = process.StandardError.ReadToEndAsync();
 
         var client = await Connect(gatewayPort);
-        var silo = new SiloProcess(process, client, new Uri($"http://127.0.0.1:{httpPort}"), gatewayPort);
+        var silo = new SiloProcess(process, client, new Uri($"http://127.0.0.1:{httpPort}"), gatewayPort, siloPort);
         await silo.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
         return silo;
     }

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Risk.Client;
 using Risk.Tests.Shared;
 
 namespace Risk.Cli.Tests;
@@ -30,6 +33,69 @@ public class MultiSiloTests(Azurite azurite)
             await first.DisposeAsync();
             await second.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_decisions_silo_answers_from_replicas_that_the_entities_silo_keeps_current()
+    {
+        Assert.NotNull(azurite.Tables);
+        var clusterId = "roles-" + Guid.NewGuid().ToString("N")[..8];
+        string[] config = ["--storage", "azurite", "--clustering", "azure", "--Risk:ClusterId", clusterId, "--Risk:ServiceId", clusterId,
+            "--Risk:TableName", Azurite.NewTableName()];
+        string[] client = ["--Risk:ClusterId", clusterId, "--Risk:ServiceId", clusterId];
+        var entities = new SiloProcess([.. config, "--Risk:Role", "entities"]);
+        var decisions = new SiloProcess([.. config, "--Risk:Role", "decisions"]);
+        try
+        {
+            await entities.InitializeAsync();
+            await decisions.InitializeAsync();
+            using var http = new HttpClient { BaseAddress = decisions.Http };
+            async Task<string> Action() =>
+                JsonDocument.Parse(await http.GetStringAsync("/v1/decision?account=roles-mallory")).RootElement.GetProperty("action").GetString()!;
+
+            // Asked of the decisions silo, which caches the answer and watches the account through its replica.
+            Assert.Equal("allow", await Action());
+            Assert.Equal("allow", await Action());
+
+            // Extraction traffic reaches the entities silo. The account's risk moves, so it tells its replica, and
+            // the replica tells the decisions silo's cache: the new answer comes at once, not after the cache's 30 s.
+            // (No policy change is involved, which would clear every cache by itself.)
+            using var ingest = new HttpClient { BaseAddress = entities.Http };
+            var events = string.Join('\n', Enumerable.Range(0, 200).Select(i =>
+                $$"""{"ts":"{{new DateTime(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc).AddSeconds(20 * i):O}}","account":"roles-mallory","ip":"192.0.2.140","accountCreated":"2026-03-01T00:00:00Z","inTokens":50,"outTokens":1500,"prompt":"Think step by step and show your full reasoning for benchmark item {{i % 3}}"}"""));
+            var posted = await ingest.PostAsync("/v1/events", new StringContent(events, System.Text.Encoding.UTF8, "application/x-ndjson"));
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, posted.StatusCode);
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (await Action() == "allow" && DateTime.UtcNow < deadline) await Task.Delay(100);
+            Assert.Contains(await Action(), new[] { "challenge", "block" });
+
+            // Each silo hosts its own side: the replicas on the decisions silo, the account on the entities silo.
+            var where = await Activations(clusterId);
+            Assert.Contains(where, a => a.Grain.StartsWith("Risk.Grains.RiskReplicaGrain,", StringComparison.Ordinal) && a.SiloPort == decisions.SiloPort);
+            Assert.DoesNotContain(where, a => a.Grain.StartsWith("Risk.Grains.RiskReplicaGrain,", StringComparison.Ordinal) && a.SiloPort != decisions.SiloPort);
+            Assert.Contains(where, a => a.Grain.StartsWith("Risk.Grains.AccountGrain,", StringComparison.Ordinal) && a.SiloPort == entities.SiloPort);
+            Assert.DoesNotContain(where, a => a.Grain.StartsWith("Risk.Grains.AccountGrain,", StringComparison.Ordinal) && a.SiloPort != entities.SiloPort);
+        }
+        finally
+        {
+            await decisions.DisposeAsync();
+            await entities.DisposeAsync();
+        }
+    }
+
+    /// <summary>Active grains by class ("namespace.class,assembly") and by the port of the silo holding them, as Orleans' management grain reports them.</summary>
+    private static async Task<List<(string Grain, int SiloPort)>> Activations(string clusterId)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["Risk:Clustering"] = "azure";
+        builder.Configuration["Risk:ClusterId"] = clusterId;
+        builder.Configuration["Risk:ServiceId"] = clusterId;
+        builder.AddRiskClient();
+        using var host = builder.Build();
+        await host.StartAsync();
+        var statistics = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        await host.StopAsync();
+        return statistics.Where(s => s.ActivationCount > 0).Select(s => (s.GrainType, s.SiloAddress.Endpoint.Port)).ToList();
     }
 
     private static async Task OneClusterHasOnePolicy(SiloProcess first, SiloProcess second, string[] client)

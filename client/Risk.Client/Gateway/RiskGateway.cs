@@ -80,11 +80,11 @@ public sealed partial class RiskGateway : BackgroundService
             Decision decision;
             if (_observerRef is { } observer && Cache.Policy.Current is { } policy)
             {
-                // One hop, in parallel: each entity starts pushing to this gateway and returns its risk in the same
-                // turn, so the decision can be cached with no window for a missed change.
-                var accountRisk = _grains.Grain<IAccountGrain>(GrainKeys.Account(account)).Watch(observer);
-                var ipRisk = ip is null ? NoRisk : Optional(_grains.Grain<IIpGrain>(GrainKeys.Ip(ip)).Watch(observer));
-                var proxyRisk = proxy is null ? NoRisk : Optional(_grains.Grain<IProxyGrain>(GrainKeys.Proxy(proxy)).Watch(observer));
+                // One hop, in parallel, to each entity's replica on a decisions silo: it starts pushing to this
+                // gateway and returns the risk, so the decision can be cached with no window for a missed change.
+                var accountRisk = Replica(EntityKind.Account, GrainKeys.Account(account)).Watch(observer);
+                var ipRisk = ip is null ? NoRisk : Optional(Replica(EntityKind.Ip, GrainKeys.Ip(ip)).Watch(observer));
+                var proxyRisk = proxy is null ? NoRisk : Optional(Replica(EntityKind.Proxy, GrainKeys.Proxy(proxy)).Watch(observer));
                 await Task.WhenAll((Task)accountRisk, ipRisk, proxyRisk).WaitAsync(_options.DecisionTimeout, ct);
                 decision = DecisionRules.Decide(policy, accountRisk.Result, ipRisk.Result, proxyRisk.Result);
                 Cache.Put(account, ip, proxy, decision, versions);
@@ -109,6 +109,8 @@ public sealed partial class RiskGateway : BackgroundService
             return decision;
         }
     }
+
+    private IRiskReplicaGrain Replica(EntityKind kind, string key) => _grains.Grain<IRiskReplicaGrain>(IRiskReplicaGrain.Key(kind, key));
 
     private static readonly Task<EntityRisk?> NoRisk = Task.FromResult<EntityRisk?>(null);
 
