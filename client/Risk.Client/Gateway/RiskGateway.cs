@@ -38,7 +38,7 @@ public sealed partial class RiskGateway : BackgroundService
             SingleReader = true,
         });
         // An entry must not outlive the watches that keep it fresh.
-        Cache = new DecisionCache(_options.CacheCapacity, _options.CacheTtl < IOverridable.WatchFor ? _options.CacheTtl : IOverridable.WatchFor / 2);
+        Cache = new DecisionCache(_options.CacheCapacity, _options.CacheTtl < IOverridable.WatchFor / 2 ? _options.CacheTtl : IOverridable.WatchFor / 2);
         _metrics = new GatewayMetrics(this);
     }
 
@@ -161,12 +161,16 @@ public sealed partial class RiskGateway : BackgroundService
         }
     }
 
-    /// <summary>Renews the policy subscription well inside the policy grain's two-minute expiry.</summary>
+    /// <summary>
+    /// Renews the policy subscription well inside the policy grain's two-minute expiry; every second while no
+    /// policy is held, since until then every miss goes to the silo and nothing is cached.
+    /// </summary>
     private async Task KeepPolicyWatch(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
-            try { await Task.Delay(TimeSpan.FromSeconds(60), ct); } catch (OperationCanceledException) { break; }
+            var wait = Cache.Policy.Current is null ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(60);
+            try { await Task.Delay(wait, ct); } catch (OperationCanceledException) { break; }
             await WatchPolicy();
         }
     }
