@@ -12,14 +12,20 @@ public class MultiSiloTests(Azurite azurite)
     private static double BlockThreshold(Run run) =>
         JsonDocument.Parse(run.Stdout).RootElement.GetProperty("settings").GetProperty("threshold.block").GetDouble();
 
+    /// <summary>A cluster of its own on Azurite, with Azure Table clustering: its id, silo arguments and client arguments.</summary>
+    private (string Id, string[] Silo, string[] Client) NewCluster(string prefix)
+    {
+        Assert.NotNull(azurite.Tables);
+        var id = prefix + Guid.NewGuid().ToString("N")[..8];
+        return (id,
+            ["--storage", "azurite", "--clustering", "azure", "--Risk:ClusterId", id, "--Risk:ServiceId", id, "--Risk:TableName", Azurite.NewTableName()],
+            ["--Risk:ClusterId", id, "--Risk:ServiceId", id]);
+    }
+
     [Fact]
     public async Task Two_silo_processes_with_azure_table_clustering_form_one_cluster()
     {
-        Assert.NotNull(azurite.Tables);
-        var clusterId = "multi-" + Guid.NewGuid().ToString("N")[..8];
-        string[] config = ["--storage", "azurite", "--clustering", "azure", "--Risk:ClusterId", clusterId, "--Risk:ServiceId", clusterId,
-            "--Risk:TableName", Azurite.NewTableName()];
-        string[] client = ["--Risk:ClusterId", clusterId, "--Risk:ServiceId", clusterId];
+        var (_, config, client) = NewCluster("multi-");
         var first = new SiloProcess(config);
         var second = new SiloProcess(config);
         try
@@ -38,11 +44,7 @@ public class MultiSiloTests(Azurite azurite)
     [Fact]
     public async Task A_decisions_silo_answers_from_replicas_that_the_entities_silo_keeps_current()
     {
-        Assert.NotNull(azurite.Tables);
-        var clusterId = "roles-" + Guid.NewGuid().ToString("N")[..8];
-        string[] config = ["--storage", "azurite", "--clustering", "azure", "--Risk:ClusterId", clusterId, "--Risk:ServiceId", clusterId,
-            "--Risk:TableName", Azurite.NewTableName()];
-        string[] client = ["--Risk:ClusterId", clusterId, "--Risk:ServiceId", clusterId];
+        var (clusterId, config, _) = NewCluster("roles-");
         var entities = new SiloProcess([.. config, "--Risk:Role", "entities"]);
         var decisions = new SiloProcess([.. config, "--Risk:Role", "decisions"]);
         try
