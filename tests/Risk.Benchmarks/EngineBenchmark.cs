@@ -98,7 +98,8 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
     /// Decide through a started gateway, a client of the decisions silo <paramref name="reads"/>, while an
     /// <see cref="IngestFeed"/> sends copies <paramref name="first"/>.. of the traffic at <paramref name="perSecond"/>
     /// to this benchmark's (entities) silo. First one miss per asked tuple, which brings its entities to the
-    /// decisions silo (the cold figure); then the misses (the cache is cleared before each call); then cached answers.
+    /// decisions silo (the cold figure); then an unmeasured pass; then the misses (the cache is cleared before each
+    /// call) and pings of the entities silo; then cached answers.
     /// </summary>
     public async Task<DecideFigures> DecideUnderIngest(SiloProcess reads, int seed, int copies, int first,
         IReadOnlyList<(string Account, string Ip, string? Proxy)> asked, double perSecond)
