@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
-using Orleans.Utilities;
 using Risk.Contracts;
 
 namespace Risk.Grains;
@@ -24,7 +23,7 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
 {
     private static readonly long RenewTicks = (long)(IOverridable.WatchFor.TotalSeconds / 2 * Stopwatch.Frequency);
 
-    private ObserverManager<IDecisionObserver>? _gateways;
+    private Watchers? _gateways;
     private EntityKind _kind;
     private string _key = "";
     private EntityRisk? _risk;
@@ -40,13 +39,13 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
         var slash = id.IndexOf('/');
         _kind = Enum.Parse<EntityKind>(id[..slash], ignoreCase: true);
         _key = id[(slash + 1)..];
-        _gateways = new(IOverridable.WatchFor, log);
+        _gateways = new(_kind, _key, log);
         return Task.CompletedTask;
     }
 
     public Task<EntityRisk> Watch(IDecisionObserver observer)
     {
-        _gateways!.Subscribe(observer, observer);
+        _gateways!.Subscribe(observer);
         _askedAt = Stopwatch.GetTimestamp();
         // The entity's watch must outlast the gateway's entry: renewed once half of it has passed.
         return _risk is { } risk && _askedAt - _watchedAt < RenewTicks ? Task.FromResult(risk) : Read();
@@ -56,7 +55,7 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
     {
         _pushes++;
         _risk = null;
-        _gateways!.Notify(g => { _ = g.Invalidate(kind, key); });
+        _gateways!.TellAll();
         if (Stopwatch.GetTimestamp() - _askedAt < RenewTicks) _ = Reread();
         return Task.CompletedTask;
     }
@@ -64,7 +63,7 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
     /// <summary>Gateways drop what they cached from this copy when it goes (a silo stopping, or memory pressure).</summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_gateways is { Count: > 0 }) _gateways.Notify(g => { _ = g.Invalidate(_kind, _key); });
+        _gateways?.TellAll();
         return Task.CompletedTask;
     }
 

@@ -130,7 +130,8 @@ public sealed partial class StoredKeysGrain(
         }
         catch (Exception ex)
         {
-            // The keys stay unstored: whoever registers one of them next starts another write.
+            // The keys stay unstored and go with the next write, which whoever registers a key next starts.
+            _added.UnionWith(added);
             LogWriteFailed(ex, this.GetPrimaryKeyLong());
             done.SetException(ex);
             // Another activation wrote the shard (a split cluster): this one's copy is stale, so read it afresh.

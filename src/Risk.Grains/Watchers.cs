@@ -30,6 +30,9 @@ public sealed class Watchers(EntityKind kind, string key, ILogger log)
         _observers.Subscribe(observer, observer);
     }
 
+    /// <summary>A watcher told of every change, with no threshold of its own (a replica's gateways: its entity applied it).</summary>
+    public void Subscribe(IDecisionObserver observer) => _observers.Subscribe(observer, observer);
+
     /// <param name="current">Computed only when someone is watching: most entities have no watcher, and this runs per batch.</param>
     public void TellIfMoved(Func<EntityRisk> current, double minChange)
     {
@@ -40,7 +43,10 @@ public sealed class Watchers(EntityKind kind, string key, ILogger log)
         Tell();
     }
 
-    /// <summary>When the entity deactivates: its watch list goes with it, so watchers must read it anew.</summary>
+    /// <summary>
+    /// Tells every watcher now: when an entity deactivates (its watch list goes with it, so watchers must read it
+    /// anew), and when a replica hears of a change or goes.
+    /// </summary>
     public void TellAll()
     {
         if (_observers.Count > 0) Tell();
