@@ -39,7 +39,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
         var decide = await engine.DecideUnderIngest(reads, Seed, scale.Copies * 4, first: scale.Copies, asked, ingest.EventsPerSecond * decideLoad);
         Say($"decide while ingest runs at {decide.IngestEventsPerSecond:N0} events/s: miss p50 {decide.P50:F0} µs, p99 {decide.P99:F0} µs ({decide.P99 / ping.P99:F2}× ping p99); first miss on an entity p99 {decide.ColdP99:F0} µs; cached p99 {decide.CachedP99:F2} µs");
         Say($"  meanwhile on the entities silo: a ping's p99 {decide.PingP99:F0} µs; {Paused(decide.SiloPauses)}");
-        Say($"  on the decisions silo: {Paused(decide.ReadSidePauses)}");
+        Say($"  on the decisions silo: a ping's p99 {decide.ReadSidePingP99:F0} µs at the same time as the misses ({decide.P99 / decide.ReadSidePingP99:F2}×); {Paused(decide.ReadSidePauses)}");
 
         var hydra = BenchTraffic.Create(scale.HydraScale, 0, Seed);
         // Copies far past those of the other steps (whose hydra accounts share these names): every account is new.
@@ -70,6 +70,8 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
             cached_decide_p99_us = Math.Round(decide.CachedP99, 2),
             decide_cold_p99_us = Math.Round(decide.ColdP99, 1),
             ping_p99_under_ingest_us = Math.Round(decide.PingP99, 1),
+            decisions_silo_ping_p99_under_ingest_us = Math.Round(decide.ReadSidePingP99, 1),
+            decide_vs_decisions_silo_ping_under_ingest = Math.Round(decide.P99 / decide.ReadSidePingP99, 2),
             silo_gc_pause_share_under_ingest = Math.Round(decide.SiloPauses.Share, 3),
             silo_gc_pause_max_ms_under_ingest = Math.Round(decide.SiloPauses.MaxMs, 1),
             decisions_silo_gc_pause_max_ms_under_ingest = Math.Round(decide.ReadSidePauses.MaxMs, 1),
