@@ -1,8 +1,8 @@
 namespace Risk.Contracts;
 
 /// <summary>
-/// A gateway's decision cache. Entity grains call it when their part of a decision changed materially, so cached
-/// decisions are dropped at once instead of waiting for a TTL.
+/// A gateway's decision cache. Replicas (<see cref="IRiskReplicaGrain"/>) call it when their entity's part of a
+/// decision changed materially, so cached decisions are dropped at once instead of waiting for a TTL.
 /// </summary>
 [Alias("risk.IDecisionObserver")]
 public interface IDecisionObserver : IGrainObserver

@@ -2,19 +2,19 @@ namespace Risk.Contracts;
 
 /// <summary>
 /// An account, IP or proxy: an operator can allow or block it outright (only through
-/// <see cref="IPolicyGrain.SetOverride"/>), and gateways can watch it for changes to their cached decisions.
+/// <see cref="IPolicyGrain.SetOverride"/>), and replicas watch it for changes (<see cref="IRiskReplicaGrain"/>).
 /// </summary>
 [Alias("risk.IOverridable")]
 public interface IOverridable : IGrainWithStringKey
 {
     /// <summary>
-    /// Tells <paramref name="observer"/> when this entity's risk changes materially, for <see cref="WatchFor"/>
-    /// (renew before then), and returns its risk now. The watch and the read happen in one turn, so no change
-    /// after the read can go untold: a gateway can cache a decision made from it. Interleaves, so a decision never
-    /// queues behind an ingest batch.
+    /// Pushes this entity's risk to <paramref name="replica"/> (<see cref="IRiskReplicaGrain.Changed"/>) whenever
+    /// it changes materially, for <see cref="WatchFor"/> (renew before then), and returns its risk now. The watch
+    /// and the read happen in one turn, so no change after the read can go unpushed. Interleaves, so a replica's
+    /// read never queues behind an ingest batch.
     /// </summary>
     [Alias("Watch"), AlwaysInterleave]
-    Task<EntityRisk> Watch(IDecisionObserver observer);
+    Task<EntityRisk> Watch(IRiskReplicaGrain replica);
 
     static readonly TimeSpan WatchFor = TimeSpan.FromMinutes(5);
 

@@ -3,7 +3,8 @@ namespace Risk.Contracts;
 /// <summary>
 /// A copy of one account's, IP's or proxy's risk for gateways' decision misses, kept fresh by the entity's pushes.
 /// Replicas live on decisions silos (<c>Risk:Role</c>), so a miss is answered away from the heap that ingest churns;
-/// only a replica's first read, or its read after a change, waits on the entity. Keyed by <see cref="Key"/>.
+/// only a replica's first read waits on the entity: changes come pushed with their value, and the watch is renewed
+/// behind the answers. Keyed by <see cref="Key"/>.
 /// </summary>
 [Alias("risk.IRiskReplicaGrain")]
 public interface IRiskReplicaGrain : IGrainWithStringKey
@@ -15,6 +16,13 @@ public interface IRiskReplicaGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Watch")]
     Task<EntityRisk> Watch(IDecisionObserver observer);
+
+    /// <summary>
+    /// The entity's push: its risk now, or <c>null</c> when it deactivated and its watch ended with it. The
+    /// replica keeps the value and tells its gateways, whose cached decisions made from the old one are dropped.
+    /// </summary>
+    [Alias("Changed"), OneWay]
+    Task Changed(EntityRisk? risk);
 
     /// <param name="key">The entity's grain key (<see cref="GrainKeys"/>).</param>
     static string Key(EntityKind kind, string key) => kind switch

@@ -32,13 +32,13 @@ public sealed class AccountGrain(
 
     private AccountProfile Profile => State.Profile;
 
-    private Watchers Watchers => _watchers ??= new(EntityKind.Account, this.GetPrimaryKeyString(), log);
+    private Watchers Watchers => _watchers ??= new(log);
 
-    public async Task<EntityRisk> Watch(IDecisionObserver observer)
+    public async Task<EntityRisk> Watch(IRiskReplicaGrain replica)
     {
         var policy = await policies.Get();
         var risk = Risk(policy);
-        Watchers.Add(observer, risk, policy["push.min_score_change"]);
+        Watchers.Add(replica, risk, policy["push.min_score_change"]);
         return risk;
     }
 
@@ -47,7 +47,7 @@ public sealed class AccountGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _watchers?.TellAll();
+        _watchers?.Gone();
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 

@@ -27,19 +27,19 @@ public abstract class NetworkGrain(
 
     private string FanoutReason => kind == EntityKind.Ip ? ReasonCodes.IpFanout : ReasonCodes.ProxyFanout;
 
-    private Watchers Watchers => _watchers ??= new(kind, this.GetPrimaryKeyString(), log);
+    private Watchers Watchers => _watchers ??= new(log);
 
-    public async Task<EntityRisk> Watch(IDecisionObserver observer)
+    public async Task<EntityRisk> Watch(IRiskReplicaGrain replica)
     {
         var policy = await policies.Get();
         var risk = Risk(policy);
-        Watchers.Add(observer, risk, policy["push.min_score_change"]);
+        Watchers.Add(replica, risk, policy["push.min_score_change"]);
         return risk;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _watchers?.TellAll();
+        _watchers?.Gone();
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 

@@ -1,17 +1,20 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Orleans.Utilities;
 using Risk.Contracts;
 
 namespace Risk.Grains;
 
 /// <summary>
-/// One entity's risk as gateways read it on a miss: a copy held on a decisions silo, watched at the entity and
-/// dropped when the entity pushes a change. Nothing is stored; a new activation reads the entity again.
+/// One entity's risk as gateways read it on a miss: a copy held on a decisions silo, which the entity keeps
+/// current by pushing its risk whenever it changes materially. Nothing is stored; a new activation reads the entity
+/// again.
 /// <para>
-/// Reentrant, so pushes are taken while a read is out. A read started before the latest push is never shared
-/// with a later caller, and is kept only if no push came while it was out. Copies are re-read at once after a
-/// push while gateways are watching, so their next miss is answered here.
+/// Only the first read waits on the entity. The watch there is renewed behind the answers once half of it has
+/// passed; a copy whose watch may have lapsed (a renewal that failed, or an entity gone) is read again before it
+/// is answered. Reentrant, so pushes are taken while a read is out. A read started before the latest push is
+/// never shared with a later caller, and its value is not kept: the push's is newer.
 /// </para>
 /// <para>
 /// It stays active at least <see cref="IOverridable.WatchFor"/> after its last call, longer than any gateway
@@ -19,16 +22,18 @@ namespace Risk.Grains;
 /// </para>
 /// </summary>
 [Reentrant, CollectionAgeLimit(Minutes = 5)]
-public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Grain, IRiskReplicaGrain, IDecisionObserver
+public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Grain, IRiskReplicaGrain
 {
-    private static readonly long RenewTicks = (long)(IOverridable.WatchFor.TotalSeconds / 2 * Stopwatch.Frequency);
+    private static readonly long RenewTicks = Ticks(IOverridable.WatchFor / 2);
+    /// <summary>How long a watch is trusted: short of its end, so that a push sent just before it lapsed is in.</summary>
+    private static readonly long TrustTicks = Ticks(IOverridable.WatchFor * 0.9);
 
-    private Watchers? _gateways;
+    private readonly ObserverManager<IDecisionObserver> _gateways = new(IOverridable.WatchFor, log);
     private EntityKind _kind;
     private string _key = "";
     private EntityRisk? _risk;
+    /// <summary>When the entity last took this replica's watch; 0 when no watch is known to hold.</summary>
     private long _watchedAt;
-    private long _askedAt;
     private int _pushes;
     private Task<EntityRisk>? _reading;
     private int _readingSince;
@@ -39,32 +44,37 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
         var slash = id.IndexOf('/');
         _kind = Enum.Parse<EntityKind>(id[..slash], ignoreCase: true);
         _key = id[(slash + 1)..];
-        _gateways = new(_kind, _key, log);
         return Task.CompletedTask;
     }
 
     public Task<EntityRisk> Watch(IDecisionObserver observer)
     {
-        _gateways!.Subscribe(observer);
-        _askedAt = Stopwatch.GetTimestamp();
-        // The entity's watch must outlast the gateway's entry: renewed once half of it has passed.
-        return _risk is { } risk && _askedAt - _watchedAt < RenewTicks ? Task.FromResult(risk) : Read();
+        _gateways.Subscribe(observer, observer);
+        var age = Stopwatch.GetTimestamp() - _watchedAt;
+        if (_risk is not { } risk || age >= TrustTicks) return Read();
+        if (age >= RenewTicks) _ = Renew();
+        return Task.FromResult(risk);
     }
 
-    public Task Invalidate(EntityKind kind, string key)
+    public Task Changed(EntityRisk? risk)
     {
         _pushes++;
-        _risk = null;
-        _gateways!.TellAll();
-        if (Stopwatch.GetTimestamp() - _askedAt < RenewTicks) _ = Reread();
+        _risk = risk;
+        if (risk is null) _watchedAt = 0;
+        TellGateways();
         return Task.CompletedTask;
     }
 
     /// <summary>Gateways drop what they cached from this copy when it goes (a silo stopping, or memory pressure).</summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _gateways?.TellAll();
+        TellGateways();
         return Task.CompletedTask;
+    }
+
+    private void TellGateways()
+    {
+        if (_gateways.Count > 0) _gateways.Notify(g => { _ = g.Invalidate(_kind, _key); });
     }
 
     private Task<EntityRisk> Read()
@@ -77,15 +87,17 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
     private async Task<EntityRisk> ReadEntity()
     {
         var pushes = _pushes;
-        var risk = await Entity().Watch(this.AsReference<IDecisionObserver>());
-        if (pushes == _pushes) (_risk, _watchedAt) = (risk, Stopwatch.GetTimestamp());
+        var risk = await Entity().Watch(this.AsReference<IRiskReplicaGrain>());
+        if (pushes == _pushes) _risk = risk;
+        // The watch now holds, unless a push since said the entity went (and its watch list with it).
+        if (_risk is not null) _watchedAt = Stopwatch.GetTimestamp();
         return risk;
     }
 
-    private async Task Reread()
+    private async Task Renew()
     {
         try { await Read(); }
-        catch (Exception e) { LogRereadFailed(e, _kind, _key); } // the next miss reads again
+        catch (Exception e) { LogRenewFailed(e, _kind, _key); } // a later miss renews, or reads once the watch may have lapsed
     }
 
     private IOverridable Entity() => _kind switch
@@ -95,6 +107,8 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
         _ => GrainFactory.Grain<IProxyGrain>(_key),
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-reading the {Kind} {Key} after a push failed")]
-    private partial void LogRereadFailed(Exception e, EntityKind kind, string key);
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the watch on the {Kind} {Key} failed")]
+    private partial void LogRenewFailed(Exception e, EntityKind kind, string key);
 }

@@ -5,52 +5,47 @@ using Risk.Contracts;
 namespace Risk.Grains;
 
 /// <summary>
-/// The gateways watching one entity, and when to tell them: when its score moved by push.min_score_change
-/// or its override changed since they were last told. In memory only: gateways renew their watch.
+/// The replicas watching one entity, and when to push to them: when its score moved by push.min_score_change or
+/// its override changed since they were last told. A push carries the entity's risk, so a replica answers the
+/// next miss itself instead of reading the entity again. In memory only: replicas renew their watch.
 /// </summary>
-public sealed class Watchers(EntityKind kind, string key, ILogger log)
+public sealed class Watchers(ILogger log)
 {
-    private readonly ObserverManager<IDecisionObserver> _observers = new(IOverridable.WatchFor, log);
+    private readonly ObserverManager<IRiskReplicaGrain> _replicas = new(IOverridable.WatchFor, log);
     private double _toldScore;
     private OverrideAction _toldOverride;
 
     /// <summary>
-    /// Adds a watcher that has just read <paramref name="current"/>. If the score has drifted by half the push
+    /// Adds a replica that has just read <paramref name="current"/>. If the score has drifted by half the push
     /// threshold since the others were told, they are told now and the new reading becomes the baseline. So every
-    /// watcher stays within 1.5 thresholds of the truth, and watchers joining a busy entity cannot set off a storm
-    /// of tells among themselves.
+    /// replica stays within 1.5 thresholds of the truth, and replicas joining a busy entity cannot set off a storm
+    /// of pushes among themselves.
     /// </summary>
-    public void Add(IDecisionObserver observer, EntityRisk current, double minChange)
+    public void Add(IRiskReplicaGrain replica, EntityRisk current, double minChange)
     {
-        if (_observers.Count == 0 || Math.Abs(current.Score - _toldScore) >= minChange / 2 || current.Override != _toldOverride)
+        if (_replicas.Count == 0 || Math.Abs(current.Score - _toldScore) >= minChange / 2 || current.Override != _toldOverride)
         {
-            if (_observers.Count > 0) Tell();
+            if (_replicas.Count > 0) Push(current);
             (_toldScore, _toldOverride) = (current.Score, current.Override);
         }
-        _observers.Subscribe(observer, observer);
+        _replicas.Subscribe(replica, replica);
     }
-
-    /// <summary>A watcher told of every change, with no threshold of its own (a replica's gateways: its entity applied it).</summary>
-    public void Subscribe(IDecisionObserver observer) => _observers.Subscribe(observer, observer);
 
     /// <param name="current">Computed only when someone is watching: most entities have no watcher, and this runs per batch.</param>
     public void TellIfMoved(Func<EntityRisk> current, double minChange)
     {
-        if (_observers.Count == 0) return;
+        if (_replicas.Count == 0) return;
         var risk = current();
         if (Math.Abs(risk.Score - _toldScore) < minChange && risk.Override == _toldOverride) return;
         (_toldScore, _toldOverride) = (risk.Score, risk.Override);
-        Tell();
+        Push(risk);
     }
 
-    /// <summary>
-    /// Tells every watcher now: when an entity deactivates (its watch list goes with it, so watchers must read it
-    /// anew), and when a replica hears of a change or goes.
-    /// </summary>
-    public void TellAll()
+    /// <summary>The entity is deactivating: its watch list goes with it, so replicas must read it anew.</summary>
+    public void Gone()
     {
-        if (_observers.Count > 0) Tell();
+        if (_replicas.Count > 0) Push(null);
     }
 
-    private void Tell() => _observers.Notify(o => { _ = o.Invalidate(kind, key); });
+    private void Push(EntityRisk? risk) => _replicas.Notify(r => { _ = r.Changed(risk); });
 }

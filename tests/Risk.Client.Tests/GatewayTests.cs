@@ -49,6 +49,35 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
     }
 
     [Fact]
+    public async Task A_replica_answers_the_next_miss_with_what_its_entity_pushed()
+    {
+        var gateway = Gateway();
+        await gateway.StartAsync(CancellationToken.None);
+        try
+        {
+            var replica = embedded.Cluster.Client.GetGrain<IRiskReplicaGrain>(IRiskReplicaGrain.Key(EntityKind.Account, GrainKeys.Account("gw-frank")));
+            Assert.Equal(DecisionAction.Allow, (await gateway.Decide("gw-frank")).Action); // the replica reads and watches the account
+            await Eventually(() => Task.FromResult(gateway.Cache.Count == 1));
+            var invalidations = gateway.Cache.Invalidations;
+
+            // A push as the account sends one, but not the account's risk (it is clean): a flagged answer can only
+            // come from the pushed value, with no second read of the account.
+            await replica.Changed(new EntityRisk(99, [new ReasonScore(ReasonCodes.CotElicitation, 99)]));
+            await Eventually(() => Task.FromResult(gateway.Cache.Invalidations > invalidations));
+            Assert.True((await gateway.Decide("gw-frank")).IsFlagged);
+
+            // The account went, and its watch with it: the replica reads it again, and finds it clean.
+            await replica.Changed(null);
+            await Eventually(async () => !(await gateway.Decide("gw-frank")).IsFlagged);
+            Assert.Equal(DecisionAction.Allow, (await gateway.Decide("gw-frank")).Action);
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task A_policy_change_clears_every_cached_decision()
     {
         var gateway = Gateway();
