@@ -17,9 +17,10 @@ public sealed record IngestFigures(long Events, long Accepted, double Seconds)
 /// A raw ping's p99 on the decisions silo, asked by a caller of its own at the same time as the misses: what Orleans
 /// itself does on this machine under this load, for the call the misses make.
 /// </param>
+/// <param name="Invalidations">Pushes that reached the gateway while the misses ran: the asked entities changed meanwhile.</param>
 /// <param name="SiloPauses">The entities silo's GC pauses while the misses and pings ran.</param>
 /// <param name="ReadSidePauses">The decisions silo's GC pauses meanwhile.</param>
-public sealed record DecideFigures(double P50, double P99, double ColdP99, double CachedP99, double PingP99, double ReadSidePingP99, double IngestEventsPerSecond,
+public sealed record DecideFigures(double P50, double P99, double ColdP99, double CachedP99, double PingP99, double ReadSidePingP99, double IngestEventsPerSecond, long Invalidations,
     GcPauses SiloPauses, GcPauses ReadSidePauses);
 
 /// <summary>
@@ -142,6 +143,7 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
         var readSidePauses = SiloGcPauses.Watch(reads);
         // Misses and pings in loops of their own: asked alternately, each miss would follow a ping that had waited
         // out the entities silo's pause, so the misses would meet that silo mostly between its pauses.
+        var invalidated = gateway.Cache.Invalidations;
         using var missesDone = new CancellationTokenSource();
         var readSidePinging = Task.Run(() => SequentialPings(reads.Grains, scale.Calls * 4, ReadSidePings, missesDone.Token));
         for (var i = 0; i < scale.Calls && !ingest.HasExited; i++)
@@ -152,6 +154,7 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
             await gateway.Decide(account, ip, proxy);
             misses.Add(Latencies.Microseconds(start));
         }
+        invalidated = gateway.Cache.Invalidations - invalidated;
         await missesDone.CancelAsync();
         var readSidePings = await readSidePinging;
         for (var i = 0; i < scale.Calls && !ingest.HasExited; i++)
@@ -176,7 +179,7 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
         var ran = await ingest.Stop();
         await gateway.StopAsync(CancellationToken.None);
         return new DecideFigures(misses.Percentile(50), misses.Percentile(99), cold.Percentile(99), cached.Percentile(99), pings.Percentile(99),
-            readSidePings.Percentile(99), ran.EventsPerSecond, paused, readSidePaused);
+            readSidePings.Percentile(99), ran.EventsPerSecond, invalidated, paused, readSidePaused);
     }
 
     /// <summary>
