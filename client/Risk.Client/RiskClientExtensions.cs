@@ -16,6 +16,10 @@ public static class RiskClientExtensions
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => { o.ClusterId = options.ClusterId; o.ServiceId = options.ServiceId; });
+            // A client learns the cluster's grain types from its gateway silo, and asks again only this often (Orleans'
+            // default is a minute). A decisions silo that has just joined does not yet know the entities silos' types,
+            // so a client that reached it first could not resolve the policy grain for that long.
+            client.Configure<TypeManagementOptions>(o => o.TypeMapRefreshInterval = TimeSpan.FromSeconds(5));
             if (options.Clustering.Equals("azure", StringComparison.OrdinalIgnoreCase))
                 client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(
                     options.AzureConnectionString ?? "UseDevelopmentStorage=true"));

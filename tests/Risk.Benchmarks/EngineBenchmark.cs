@@ -141,8 +141,9 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
         var (pausedBefore, gcsBefore) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
         var siloPauses = SiloGcPauses.Watch(silo);
         var readSidePauses = SiloGcPauses.Watch(reads);
-        // Misses and pings in loops of their own: asked alternately, each miss would follow a ping that had waited
-        // out the entities silo's pause, so the misses would meet that silo mostly between its pauses.
+        // Misses and pings of the entities silo in loops of their own: asked alternately, each miss would follow a
+        // ping that had waited out the entities silo's pause, so the misses would meet that silo mostly between its
+        // pauses. Pings of the decisions silo run alongside the misses, from a caller of their own: the same moments.
         var invalidated = gateway.Cache.Invalidations;
         using var missesDone = new CancellationTokenSource();
         var readSidePinging = Task.Run(() => SequentialPings(reads.Grains, scale.Calls * 4, ReadSidePings, missesDone.Token));

@@ -73,8 +73,17 @@ public sealed class SiloProcess : IAsyncDisposable
 
         var client = await Connect(gatewayPort);
         var silo = new SiloProcess(process, client, new Uri($"http://127.0.0.1:{httpPort}"), gatewayPort, siloPort);
-        await silo.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
-        return silo;
+        // A decisions silo may answer before it knows the entities silo's grain types, and its client learns them
+        // only on its next refresh (Risk's client asks every 5 s).
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(250))
+        {
+            try
+            {
+                await silo.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
+                return silo;
+            }
+            catch (ArgumentException) when (DateTime.UtcNow < deadline) { } // "Could not find an implementation"
+        }
     }
 
     /// <summary>A started Orleans client of the silo at <paramref name="gatewayPort"/>, waiting while it starts.</summary>
