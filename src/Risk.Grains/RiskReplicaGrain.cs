@@ -14,7 +14,8 @@ namespace Risk.Grains;
 /// Only the first read waits on the entity. The watch there is renewed behind the answers once half of it has
 /// passed; a copy whose watch may have lapsed (a renewal that failed, or an entity gone) is read again before it
 /// is answered. Reentrant, so pushes are taken while a read is out. A read started before the latest push is
-/// never shared with a later caller, and its value is not kept: the push's is newer.
+/// never shared with a later caller, and its value is not kept: the push's is newer, or was sent before the entity
+/// answered the read and is then within half the push threshold of it (<see cref="Watchers.Add"/>).
 /// </para>
 /// <para>
 /// It stays active at least <see cref="IOverridable.WatchFor"/> after its last call, longer than any gateway
