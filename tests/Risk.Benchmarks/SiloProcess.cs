@@ -71,18 +71,27 @@ public sealed class SiloProcess : IAsyncDisposable
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
 
-        var client = await Connect(gatewayPort);
-        var silo = new SiloProcess(process, client, new Uri($"http://127.0.0.1:{httpPort}"), gatewayPort, siloPort);
-        // A decisions silo may answer before it knows the entities silo's grain types, and its client learns them
-        // only on its next refresh (Risk's client asks every 5 s).
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(250))
+        try
         {
-            try
+            var client = await Connect(gatewayPort);
+            var silo = new SiloProcess(process, client, new Uri($"http://127.0.0.1:{httpPort}"), gatewayPort, siloPort);
+            // A decisions silo may answer before it knows the entities silo's grain types, and its client learns
+            // them only on its next refresh (Risk's client asks every 5 s).
+            for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(250))
             {
-                await silo.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
-                return silo;
+                try
+                {
+                    await silo.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
+                    return silo;
+                }
+                catch (ArgumentException) when (DateTime.UtcNow < deadline) { } // "Could not find an implementation"
             }
-            catch (ArgumentException) when (DateTime.UtcNow < deadline) { } // "Could not find an implementation"
+        }
+        catch
+        {
+            // Not handed to the caller, so nobody else would end it: a failed start once left a silo running for an hour.
+            process.Kill(entireProcessTree: true);
+            throw;
         }
     }
 
