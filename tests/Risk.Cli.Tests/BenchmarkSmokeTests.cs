@@ -25,10 +25,9 @@ public class BenchmarkSmokeTests
             "decisions_silo_ping_p99_under_ingest_us", "decide_vs_decisions_silo_ping_under_ingest",
         ];
         foreach (var name in names) Assert.True(figures.GetProperty(name).GetDouble() > 0, name);
-        // Both silos' GC pauses under ingest, read over EventPipe: a smoke run may have none, but it reports them.
-        foreach (var name in (string[])["silo_gc_pause_share_under_ingest", "silo_gc_pause_max_ms_under_ingest", "decisions_silo_gc_pause_max_ms_under_ingest"])
-            Assert.True(figures.GetProperty(name).GetDouble() >= 0, name);
-        // The asked entities are among those being ingested, so some change and push while the misses run.
-        Assert.True(figures.GetProperty("gateway_pushes_during_misses").GetInt64() >= 0);
+        // Both silos' GC pauses under ingest, read over EventPipe, and the pushes that reached the gateway during the
+        // misses: a smoke run may have none, but it reports them.
+        string[] counted = ["silo_gc_pause_share_under_ingest", "silo_gc_pause_max_ms_under_ingest", "decisions_silo_gc_pause_max_ms_under_ingest", "gateway_pushes_during_misses"];
+        foreach (var name in counted) Assert.True(figures.GetProperty(name).GetDouble() >= 0, name);
     }
 }
