@@ -24,6 +24,14 @@ public static class GrainKeys
 
     public static string Proxy(string proxy) => Encode(proxy);
 
+    /// <summary>The grain key of an account, IP or proxy.</summary>
+    public static string Of(EntityKind kind, string id) => kind switch
+    {
+        EntityKind.Account => Account(id),
+        EntityKind.Ip => Ip(id),
+        _ => Proxy(id),
+    };
+
     public static string Encode(string raw)
     {
         var sb = new StringBuilder(raw.Length + 8);

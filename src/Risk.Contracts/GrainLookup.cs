@@ -13,6 +13,14 @@ public static class GrainLookup
         return (TGrain)factory.GetGrain(GrainId.Create(grainType, key), interfaceType);
     }
 
+    /// <summary>The account, IP or proxy grain of a grain key (<see cref="GrainKeys.Of"/>).</summary>
+    public static IOverridable Entity(this IGrainFactory factory, EntityKind kind, string key) => kind switch
+    {
+        EntityKind.Account => factory.Grain<IAccountGrain>(key),
+        EntityKind.Ip => factory.Grain<IIpGrain>(key),
+        _ => factory.Grain<IProxyGrain>(key),
+    };
+
     private static (GrainType, GrainInterfaceType) Resolve<TGrain>(IGrainFactory factory) where TGrain : IGrainWithStringKey
     {
         var reference = (GrainReference)(object)factory.GetGrain<TGrain>("-");

@@ -41,13 +41,7 @@ public sealed partial class PolicyGrain(
     {
         // The override lives with the entity it governs (so there is no cap on how many an operator sets);
         // it is stored there first, then recorded here.
-        var entity = kind switch
-        {
-            EntityKind.Account => (IOverridable)GrainFactory.Grain<IAccountGrain>(GrainKeys.Account(id)),
-            EntityKind.Ip => GrainFactory.Grain<IIpGrain>(GrainKeys.Ip(id)),
-            _ => GrainFactory.Grain<IProxyGrain>(GrainKeys.Proxy(id)),
-        };
-        await entity.SetOverride(action);
+        await GrainFactory.Entity(kind, GrainKeys.Of(kind, id)).SetOverride(action);
         var what = $"override {kind.ToString().ToLowerInvariant()} {id}";
         return await Commit(new Dictionary<string, double>(Policy.Settings), what, null, action.ToString().ToLowerInvariant(), actor);
     }

@@ -88,7 +88,7 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
     private async Task<EntityRisk> ReadEntity()
     {
         var pushes = _pushes;
-        var risk = await Entity().Watch(this.AsReference<IRiskReplicaGrain>());
+        var risk = await GrainFactory.Entity(_kind, _key).Watch(this.AsReference<IRiskReplicaGrain>());
         if (pushes == _pushes) _risk = risk;
         // The watch now holds, unless a push since said the entity went (and its watch list with it).
         if (_risk is not null) _watchedAt = Stopwatch.GetTimestamp();
@@ -100,13 +100,6 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
         try { await Read(); }
         catch (Exception e) { LogRenewFailed(e, _kind, _key); } // a later miss renews, or reads once the watch may have lapsed
     }
-
-    private IOverridable Entity() => _kind switch
-    {
-        EntityKind.Account => GrainFactory.Grain<IAccountGrain>(_key),
-        EntityKind.Ip => GrainFactory.Grain<IIpGrain>(_key),
-        _ => GrainFactory.Grain<IProxyGrain>(_key),
-    };
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 

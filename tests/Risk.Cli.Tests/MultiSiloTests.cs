@@ -51,6 +51,8 @@ public class MultiSiloTests(Azurite azurite)
         {
             await entities.InitializeAsync();
             await decisions.InitializeAsync();
+            using var cluster = await Client(clusterId);
+            var grains = cluster.Services.GetRequiredService<IGrainFactory>();
             using var http = new HttpClient { BaseAddress = decisions.Http };
             async Task<string> Action() =>
                 JsonDocument.Parse(await http.GetStringAsync("/v1/decision?account=roles-mallory")).RootElement.GetProperty("action").GetString()!;
@@ -60,7 +62,7 @@ public class MultiSiloTests(Azurite azurite)
             Assert.Equal("allow", await Action());
             bool Replicated(List<(string Grain, int SiloPort)> where) => where.Any(a => a.Grain.StartsWith(Replica, StringComparison.Ordinal));
             var ready = DateTime.UtcNow.AddSeconds(30);
-            while (!Replicated(await Activations(clusterId)) && DateTime.UtcNow < ready) Assert.Equal("allow", await Action());
+            while (!Replicated(await Activations(grains)) && DateTime.UtcNow < ready) Assert.Equal("allow", await Action());
             Assert.Equal("allow", await Action());
 
             // Extraction traffic reaches the entities silo. The account's risk moves, so it tells its replica, and
@@ -76,7 +78,7 @@ public class MultiSiloTests(Azurite azurite)
             Assert.Contains(await Action(), new[] { "challenge", "block" });
 
             // Each silo hosts its own side: the replicas on the decisions silo, the account on the entities silo.
-            var where = await Activations(clusterId);
+            var where = await Activations(grains);
             var seen = $"decisions silo {decisions.SiloPort}, entities silo {entities.SiloPort}; active: {string.Join(", ", where)}";
             HashSet<int> Ports(string grain) => where.Where(a => a.Grain.StartsWith(grain, StringComparison.Ordinal)).Select(a => a.SiloPort).ToHashSet();
             Assert.True(Ports(Replica).SetEquals([decisions.SiloPort]), seen);
@@ -92,18 +94,23 @@ public class MultiSiloTests(Azurite azurite)
     private const string Replica = "Risk.Grains.RiskReplicaGrain,";
     private const string Account = "Risk.Grains.AccountGrain,";
 
-    /// <summary>Active grains by class ("namespace.class,assembly") and by the port of the silo holding them, as Orleans' management grain reports them.</summary>
-    private static async Task<List<(string Grain, int SiloPort)>> Activations(string clusterId)
+    /// <summary>A started Orleans client of the cluster, found through Azure Table clustering.</summary>
+    private static async Task<IHost> Client(string clusterId)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Risk:Clustering"] = "azure";
         builder.Configuration["Risk:ClusterId"] = clusterId;
         builder.Configuration["Risk:ServiceId"] = clusterId;
         builder.AddRiskClient();
-        using var host = builder.Build();
+        var host = builder.Build();
         await host.StartAsync();
-        var statistics = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
-        await host.StopAsync();
+        return host;
+    }
+
+    /// <summary>Active grains by class ("namespace.class,assembly") and by the port of the silo holding them, as Orleans' management grain reports them.</summary>
+    private static async Task<List<(string Grain, int SiloPort)>> Activations(IGrainFactory grains)
+    {
+        var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
         return statistics.Where(s => s.ActivationCount > 0).Select(s => (s.GrainType, s.SiloAddress.Endpoint.Port)).ToList();
     }
 

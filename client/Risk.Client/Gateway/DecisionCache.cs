@@ -12,7 +12,7 @@ namespace Risk.Client.Gateway;
 /// </summary>
 public sealed class DecisionCache(int capacity, TimeSpan ttl) : IDecisionObserver, IPolicyObserver
 {
-    private readonly record struct Entry(Decision Decision, long Epoch, long Account, long Ip, long Proxy, long At);
+    private readonly record struct Entry(Decision Decision, Stamp Stamp, long At);
 
     private readonly ConcurrentDictionary<(string Account, string? Ip, string? Proxy), Entry> _entries = new();
     private readonly ConcurrentDictionary<(EntityKind, string), long> _versions = new();
@@ -30,11 +30,12 @@ public sealed class DecisionCache(int capacity, TimeSpan ttl) : IDecisionObserve
 
     public bool TryGet(string account, string? ip, string? proxy, out Decision decision)
     {
+        // The entry holds its entities' grain keys: a hit looks their versions up without encoding the ids again.
         if (_entries.TryGetValue((account, ip, proxy), out var e)
-            && e.Epoch == Volatile.Read(ref _epoch)
-            && e.Account == Version(EntityKind.Account, account)
-            && e.Ip == Version(EntityKind.Ip, ip)
-            && e.Proxy == Version(EntityKind.Proxy, proxy)
+            && e.Stamp.Epoch == Volatile.Read(ref _epoch)
+            && e.Stamp.AccountVersion == Version(EntityKind.Account, e.Stamp.Account)
+            && e.Stamp.IpVersion == Version(EntityKind.Ip, e.Stamp.Ip)
+            && e.Stamp.ProxyVersion == Version(EntityKind.Proxy, e.Stamp.Proxy)
             && Stopwatch.GetTimestamp() - e.At < _ttlTicks)
         {
             Interlocked.Increment(ref Hits);
@@ -46,16 +47,20 @@ public sealed class DecisionCache(int capacity, TimeSpan ttl) : IDecisionObserve
         return false;
     }
 
-    /// <param name="versions">The entity versions read before the decision was asked for, so a push that raced with it wins.</param>
-    public void Put(string account, string? ip, string? proxy, Decision decision, (long Epoch, long Account, long Ip, long Proxy) versions)
+    /// <param name="stamp">Taken before the decision was asked for, so a push that raced with it wins.</param>
+    public void Put(string account, string? ip, string? proxy, Decision decision, Stamp stamp)
     {
         // Bounded: when full, start again rather than grow; the hot decisions come straight back.
         if (_entries.Count >= capacity) _entries.Clear();
-        _entries[(account, ip, proxy)] = new Entry(decision, versions.Epoch, versions.Account, versions.Ip, versions.Proxy, Stopwatch.GetTimestamp());
+        _entries[(account, ip, proxy)] = new Entry(decision, stamp, Stopwatch.GetTimestamp());
     }
 
-    public (long Epoch, long Account, long Ip, long Proxy) Versions(string account, string? ip, string? proxy) =>
-        (Volatile.Read(ref _epoch), Version(EntityKind.Account, account), Version(EntityKind.Ip, ip), Version(EntityKind.Proxy, proxy));
+    /// <summary>The entities' grain keys, with their versions and the policy epoch now.</summary>
+    public Stamp StampOf(string account, string? ip, string? proxy)
+    {
+        var (a, i, p) = (GrainKeys.Account(account), ip is null ? null : GrainKeys.Ip(ip), proxy is null ? null : GrainKeys.Proxy(proxy));
+        return new(Volatile.Read(ref _epoch), a, Version(EntityKind.Account, a), i, Version(EntityKind.Ip, i), p, Version(EntityKind.Proxy, p));
+    }
 
     public Task Invalidate(EntityKind kind, string key)
     {
@@ -78,10 +83,8 @@ public sealed class DecisionCache(int capacity, TimeSpan ttl) : IDecisionObserve
     }
 
     /// <summary>Versions are kept by grain key, the form pushes arrive in.</summary>
-    private long Version(EntityKind kind, string? id) => id is null || _versions.IsEmpty ? 0 : _versions.GetValueOrDefault((kind, kind switch
-    {
-        EntityKind.Account => GrainKeys.Account(id),
-        EntityKind.Ip => GrainKeys.Ip(id),
-        _ => GrainKeys.Proxy(id),
-    }));
+    private long Version(EntityKind kind, string? key) => key is null || _versions.IsEmpty ? 0 : _versions.GetValueOrDefault((kind, key));
 }
+
+/// <summary>What a miss reads before it asks: its entities' grain keys, their versions, and the policy epoch.</summary>
+public readonly record struct Stamp(long Epoch, string Account, long AccountVersion, string? Ip, long IpVersion, string? Proxy, long ProxyVersion);

@@ -74,7 +74,7 @@ public sealed partial class RiskGateway : BackgroundService
     {
         DecisionRules.RequireValid(account, ip);
         // Versions before the read: a push that races with it makes the entry stale rather than wrong.
-        var versions = Cache.Versions(account, ip, proxy);
+        var stamp = Cache.StampOf(account, ip, proxy);
         try
         {
             Decision decision;
@@ -82,12 +82,12 @@ public sealed partial class RiskGateway : BackgroundService
             {
                 // One hop, in parallel, to each entity's replica on a decisions silo: it starts pushing to this
                 // gateway and returns the risk, so the decision can be cached with no window for a missed change.
-                var accountRisk = Replica(EntityKind.Account, GrainKeys.Account(account)).Watch(observer);
-                var ipRisk = ip is null ? NoRisk : Optional(Replica(EntityKind.Ip, GrainKeys.Ip(ip)).Watch(observer));
-                var proxyRisk = proxy is null ? NoRisk : Optional(Replica(EntityKind.Proxy, GrainKeys.Proxy(proxy)).Watch(observer));
+                var accountRisk = Replica(EntityKind.Account, stamp.Account).Watch(observer);
+                var ipRisk = stamp.Ip is null ? NoRisk : Optional(Replica(EntityKind.Ip, stamp.Ip).Watch(observer));
+                var proxyRisk = stamp.Proxy is null ? NoRisk : Optional(Replica(EntityKind.Proxy, stamp.Proxy).Watch(observer));
                 await Task.WhenAll((Task)accountRisk, ipRisk, proxyRisk).WaitAsync(_options.DecisionTimeout, ct);
                 decision = DecisionRules.Decide(policy, accountRisk.Result, ipRisk.Result, proxyRisk.Result);
-                Cache.Put(account, ip, proxy, decision, versions);
+                Cache.Put(account, ip, proxy, decision, stamp);
             }
             else
             {
