@@ -62,20 +62,21 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
         _pushes++;
         _risk = risk;
         if (risk is null) _watchedAt = 0;
-        TellGateways();
+        TellGateways(risk);
         return Task.CompletedTask;
     }
 
-    /// <summary>Gateways drop what they cached from this copy when it goes (a silo stopping, or memory pressure).</summary>
+    /// <summary>Gateways drop what they hold from this copy when it goes (a silo stopping, or memory pressure).</summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        TellGateways();
+        TellGateways(null);
         return Task.CompletedTask;
     }
 
-    private void TellGateways()
+    /// <param name="risk">Null: this copy is going, and the gateways' watches with it.</param>
+    private void TellGateways(EntityRisk? risk)
     {
-        if (_gateways.Count > 0) _gateways.Notify(g => { _ = g.Invalidate(_kind, _key); });
+        if (_gateways.Count > 0) _gateways.Notify(g => { _ = g.Changed(_kind, _key, risk); });
     }
 
     private Task<EntityRisk> Read()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Risk.Client.Gateway;
 using Risk.Contracts;
 using Risk.Scoring;
@@ -49,7 +50,7 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
     }
 
     [Fact]
-    public async Task A_replica_answers_the_next_miss_with_what_its_entity_pushed()
+    public async Task A_miss_is_decided_from_the_risk_its_replica_pushed_without_a_call()
     {
         var gateway = Gateway();
         await gateway.StartAsync(CancellationToken.None);
@@ -57,19 +58,59 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
         {
             var replica = embedded.Cluster.Client.GetGrain<IRiskReplicaGrain>(IRiskReplicaGrain.Key(EntityKind.Account, GrainKeys.Account("gw-frank")));
             Assert.Equal(DecisionAction.Allow, (await gateway.Decide("gw-frank")).Action); // the replica reads and watches the account
-            await Eventually(() => Task.FromResult(gateway.Cache.Count == 1));
+            Assert.Equal(1, gateway.Watches);
             var invalidations = gateway.Cache.Invalidations;
 
             // A push as the account sends one, but not the account's risk (it is clean): a flagged answer can only
-            // come from the pushed value, with no second read of the account.
+            // come from the pushed value, and the gateway makes it without asking the replica again.
             await replica.Changed(new EntityRisk(99, [new ReasonScore(ReasonCodes.CotElicitation, 99)]));
             await Eventually(() => Task.FromResult(gateway.Cache.Invalidations > invalidations));
-            Assert.True((await gateway.Decide("gw-frank")).IsFlagged);
+            var pending = gateway.Decide("gw-frank");
+            Assert.True(pending.IsCompletedSuccessfully);
+            Assert.True((await pending).IsFlagged);
+            Assert.Equal(1, gateway.Watches);
 
             // The account went, and its watch with it: the replica reads it again, and finds it clean.
             await replica.Changed(null);
             await Eventually(async () => !(await gateway.Decide("gw-frank")).IsFlagged);
             Assert.Equal(DecisionAction.Allow, (await gateway.Decide("gw-frank")).Action);
+            Assert.Equal(2, gateway.Watches);
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_held_risk_is_renewed_past_half_its_watch_and_asked_for_again_past_its_trust()
+    {
+        var time = new FakeTimeProvider();
+        var gateway = new RiskGateway(embedded.Cluster.Client, Options.Create(new RiskGatewayOptions { DecisionTimeout = TimeSpan.FromSeconds(10) }),
+            NullLogger<RiskGateway>.Instance, time);
+        await gateway.StartAsync(CancellationToken.None);
+        try
+        {
+            await gateway.Decide("gw-gina");
+            Assert.Equal(1, gateway.Watches);
+
+            // Past the cached decision's 30 s, within the watch: made again from the held risk, at once.
+            time.Advance(TimeSpan.FromMinutes(1));
+            Assert.True(gateway.Decide("gw-gina").IsCompletedSuccessfully);
+            Assert.Equal(1, gateway.Watches);
+
+            // Past half the watch: still answered at once, and the watch is renewed behind the answer.
+            time.Advance(TimeSpan.FromMinutes(2));
+            Assert.True(gateway.Decide("gw-gina").IsCompletedSuccessfully);
+            await Eventually(() => Task.FromResult(gateway.Watches == 2));
+            Assert.Equal(2, gateway.Watches);
+
+            // Past the renewed watch's trust (90 % of 5 minutes): the replica might no longer push, so it is asked.
+            time.Advance(TimeSpan.FromMinutes(4.6));
+            var pending = gateway.Decide("gw-gina");
+            Assert.False(pending.IsCompleted);
+            Assert.Equal(DecisionAction.Allow, (await pending).Action);
+            Assert.Equal(3, gateway.Watches);
         }
         finally
         {

@@ -1,42 +1,71 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Risk.Contracts;
 using Risk.Scoring;
 
 namespace Risk.Client.Gateway;
 
 /// <summary>
-/// Decisions by (account, ip, proxy), kept fresh by push. Invalidation is O(1): each entity has a version that a
-/// push bumps, and a cached decision remembers the versions it was made with; a policy change bumps them all.
-/// It also keeps the gateway's copy of the policy, which the pushes bring.
+/// What a gateway holds to answer without a call: decisions by (account, ip, proxy), and each asked entity's risk as
+/// its replica last pushed it. Invalidation is O(1): a push bumps its entity's version, and a cached decision
+/// remembers the versions it was made with; a policy change drops them all. A decision that is gone is made again
+/// from the held risks, and only an entity whose risk is not held (or whose watch may have lapsed) is asked for.
+/// It also keeps the gateway's copy of the policy, which the pushes bring. Both tables are bounded by the capacity.
 /// </summary>
-public sealed class DecisionCache(int capacity, TimeSpan ttl) : IDecisionObserver, IPolicyObserver
+public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
 {
     private readonly record struct Entry(Decision Decision, Stamp Stamp, long At);
 
+    /// <param name="Version">The push count when it was last pushed: a stamp taken before a push differs.</param>
+    /// <param name="Risk">Null when unknown, or when the replica went (and the watch with it).</param>
+    /// <param name="WatchedAt">When this gateway's latest watch of the replica began; 0 if none.</param>
+    private sealed record Held(long Version, EntityRisk? Risk, long WatchedAt);
+
     private readonly ConcurrentDictionary<(string Account, string? Ip, string? Proxy), Entry> _entries = new();
-    private readonly ConcurrentDictionary<(EntityKind, string), long> _versions = new();
-    private readonly long _ttlTicks = (long)(ttl.TotalSeconds * Stopwatch.Frequency);
+    private readonly ConcurrentDictionary<(EntityKind, string), Held> _entities = new();
+    private readonly int _capacity;
+    private readonly TimeProvider _time;
+    private readonly long _ttlTicks;
+    /// <summary>A replica keeps a gateway's watch for <see cref="IOverridable.WatchFor"/>; renewed once half has passed.</summary>
+    private readonly long _renewTicks;
+    /// <summary>How long a watch is trusted: short of its end, so that a push sent just before it lapsed is in.</summary>
+    private readonly long _trustTicks;
     private long _epoch;
+    private long _pushes;
+    /// <summary>How often the entities were dropped: an entity not held has version -_forgets.</summary>
+    private long _forgets;
 
     public long Hits;
     public long Misses;
     public long Invalidations;
 
+    public DecisionCache(int capacity, TimeSpan ttl, TimeProvider? time = null)
+    {
+        _capacity = capacity;
+        _time = time ?? TimeProvider.System;
+        _ttlTicks = Ticks(ttl);
+        _renewTicks = Ticks(IOverridable.WatchFor / 2);
+        _trustTicks = Ticks(IOverridable.WatchFor * 0.9);
+    }
+
     public int Count => _entries.Count;
+
+    /// <summary>Entities whose risk (or only push count) this gateway holds.</summary>
+    public int EntityCount => _entities.Count;
 
     /// <summary>The policy as this gateway knows it; null until the first push or read.</summary>
     public LatestPolicy Policy { get; } = new();
+
+    public long Now => _time.GetTimestamp();
 
     public bool TryGet(string account, string? ip, string? proxy, out Decision decision)
     {
         // The entry holds its entities' grain keys: a hit looks their versions up without encoding the ids again.
         if (_entries.TryGetValue((account, ip, proxy), out var e)
             && e.Stamp.Epoch == Volatile.Read(ref _epoch)
-            && e.Stamp.AccountVersion == Version(EntityKind.Account, e.Stamp.Account)
-            && e.Stamp.IpVersion == Version(EntityKind.Ip, e.Stamp.Ip)
-            && e.Stamp.ProxyVersion == Version(EntityKind.Proxy, e.Stamp.Proxy)
-            && Stopwatch.GetTimestamp() - e.At < _ttlTicks)
+            && e.Stamp.AccountVersion == VersionOf(EntityKind.Account, e.Stamp.Account)
+            && e.Stamp.IpVersion == VersionOf(EntityKind.Ip, e.Stamp.Ip)
+            && e.Stamp.ProxyVersion == VersionOf(EntityKind.Proxy, e.Stamp.Proxy)
+            && Now - e.At < _ttlTicks)
         {
             Interlocked.Increment(ref Hits);
             decision = e.Decision;
@@ -51,20 +80,55 @@ public sealed class DecisionCache(int capacity, TimeSpan ttl) : IDecisionObserve
     public void Put(string account, string? ip, string? proxy, Decision decision, Stamp stamp)
     {
         // Bounded: when full, start again rather than grow; the hot decisions come straight back.
-        if (_entries.Count >= capacity) _entries.Clear();
-        _entries[(account, ip, proxy)] = new Entry(decision, stamp, Stopwatch.GetTimestamp());
+        if (_entries.Count >= _capacity) _entries.Clear();
+        _entries[(account, ip, proxy)] = new Entry(decision, stamp, Now);
     }
 
     /// <summary>The entities' grain keys, with their versions and the policy epoch now.</summary>
     public Stamp StampOf(string account, string? ip, string? proxy)
     {
         var (a, i, p) = (GrainKeys.Account(account), ip is null ? null : GrainKeys.Ip(ip), proxy is null ? null : GrainKeys.Proxy(proxy));
-        return new(Volatile.Read(ref _epoch), a, Version(EntityKind.Account, a), i, Version(EntityKind.Ip, i), p, Version(EntityKind.Proxy, p));
+        return new(Volatile.Read(ref _epoch), a, VersionOf(EntityKind.Account, a), i, VersionOf(EntityKind.Ip, i), p, VersionOf(EntityKind.Proxy, p));
     }
 
-    public Task Invalidate(EntityKind kind, string key)
+    /// <summary>
+    /// The entity's risk as held, while this gateway's watch of its replica holds, so that every change reaches it;
+    /// null otherwise, and the caller asks the replica. <paramref name="renew"/> says the watch is past half its span.
+    /// </summary>
+    public EntityRisk? HeldRisk(EntityKind kind, string key, out bool renew)
     {
-        _versions.AddOrUpdate((kind, key), 1, (_, v) => v + 1);
+        renew = false;
+        if (!_entities.TryGetValue((kind, key), out var held) || held.Risk is null) return null;
+        var age = Now - held.WatchedAt;
+        if (age >= _trustTicks) return null;
+        renew = age >= _renewTicks;
+        return held.Risk;
+    }
+
+    /// <summary>
+    /// Keeps what a watch begun at <paramref name="watchedAt"/> returned, unless a push came since
+    /// <paramref name="version"/> was read: the push is then newer, and only the watch's renewal is kept.
+    /// </summary>
+    public void Adopt(EntityKind kind, string key, long version, EntityRisk risk, long watchedAt)
+    {
+        Bound();
+        _entities.AddOrUpdate((kind, key),
+            static (_, a) => new Held(a.absent, a.version == a.absent ? a.risk : null, a.watchedAt),
+            static (_, held, a) => held.Version != a.version ? held with { WatchedAt = Math.Max(held.WatchedAt, a.watchedAt) }
+                // A renewal that finds the risk moved (a push lost on the way) drops the decisions made from it.
+                : new Held(held.Risk is null || Same(held.Risk, a.risk) ? held.Version : a.cache.NextVersion(), a.risk, Math.Max(held.WatchedAt, a.watchedAt)),
+            (version, risk, watchedAt, absent: Absent, cache: this));
+    }
+
+    /// <summary>A replica's push: the entity's risk now, or null when the replica went and its watches with it.</summary>
+    public Task Changed(EntityKind kind, string key, EntityRisk? risk)
+    {
+        var version = NextVersion();
+        Bound();
+        _entities.AddOrUpdate((kind, key),
+            static (_, a) => new Held(a.version, a.risk, 0),
+            static (_, held, a) => new Held(a.version, a.risk, a.risk is null ? 0 : held.WatchedAt),
+            (version, risk));
         Interlocked.Increment(ref Invalidations);
         return Task.CompletedTask;
     }
@@ -75,15 +139,40 @@ public sealed class DecisionCache(int capacity, TimeSpan ttl) : IDecisionObserve
         return Task.CompletedTask;
     }
 
-    /// <summary>Drops every cached decision at once.</summary>
+    /// <summary>Drops every cached decision at once; the entities' risks are kept.</summary>
     public void Clear()
     {
         Interlocked.Increment(ref _epoch);
         Interlocked.Increment(ref Invalidations);
     }
 
-    /// <summary>Versions are kept by grain key, the form pushes arrive in.</summary>
-    private long Version(EntityKind kind, string? key) => key is null || _versions.IsEmpty ? 0 : _versions.GetValueOrDefault((kind, key));
+    /// <summary>Drops every entity's risk, and with their versions every cached decision: each is asked for again.</summary>
+    public void Forget()
+    {
+        Interlocked.Increment(ref _forgets);
+        _entities.Clear();
+        Clear();
+    }
+
+    /// <summary>
+    /// Versions are kept by grain key, the form pushes arrive in. Never the same twice for one entity: pushes count
+    /// up from 1, and an entity not held counts down as the table is dropped, so a stamp taken before either differs.
+    /// </summary>
+    public long VersionOf(EntityKind kind, string? key) => key is not null && _entities.TryGetValue((kind, key), out var held) ? held.Version : Absent;
+
+    private long Absent => -Volatile.Read(ref _forgets);
+
+    private long NextVersion() => Interlocked.Increment(ref _pushes);
+
+    private static bool Same(EntityRisk a, EntityRisk b) => a.Score == b.Score && a.Override == b.Override && a.Reasons.SequenceEqual(b.Reasons);
+
+    /// <summary>When full, start again rather than grow, as the decisions do.</summary>
+    private void Bound()
+    {
+        if (_entities.Count >= _capacity) Forget();
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 }
 
 /// <summary>What a miss reads before it asks: its entities' grain keys, their versions, and the policy epoch.</summary>

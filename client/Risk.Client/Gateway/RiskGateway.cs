@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,8 @@ namespace Risk.Client.Gateway;
 /// <summary>
 /// What a .NET gateway embeds. <see cref="Report"/> queues an event and never blocks the request path: past the
 /// queue's capacity, events are dropped and counted. A background loop sends them in batches. <see cref="Decide"/>
-/// answers from a local cache that grains keep fresh by push; a miss asks the grains, waiting at most
+/// answers from what the gateway holds, which grains keep fresh by push: a cached decision, or one made from the
+/// entities' held risks. Only an entity it does not hold is asked for, waiting at most
 /// <see cref="RiskGatewayOptions.DecisionTimeout"/> before the configured fail mode answers.
 /// </summary>
 public sealed partial class RiskGateway : BackgroundService
@@ -24,9 +26,11 @@ public sealed partial class RiskGateway : BackgroundService
     private readonly GatewayMetrics _metrics;
     private IDecisionObserver? _observerRef;
     private IPolicyObserver? _policyRef;
-    private long _dropped, _sent, _rejected, _timeouts;
+    private readonly ConcurrentDictionary<(EntityKind, string), bool> _renewing = new();
+    private long _dropped, _sent, _rejected, _timeouts, _watches;
 
-    public RiskGateway(IGrainFactory grains, IOptions<RiskGatewayOptions> options, ILogger<RiskGateway> log)
+    /// <param name="time">How the cache tells the age of decisions and watches; the system clock unless a test says.</param>
+    public RiskGateway(IGrainFactory grains, IOptions<RiskGatewayOptions> options, ILogger<RiskGateway> log, TimeProvider? time = null)
     {
         _grains = grains;
         _options = options.Value;
@@ -38,7 +42,7 @@ public sealed partial class RiskGateway : BackgroundService
             SingleReader = true,
         });
         // An entry must not outlive the watches that keep it fresh.
-        Cache = new DecisionCache(_options.CacheCapacity, _options.CacheTtl < IOverridable.WatchFor / 2 ? _options.CacheTtl : IOverridable.WatchFor / 2);
+        Cache = new DecisionCache(_options.CacheCapacity, _options.CacheTtl < IOverridable.WatchFor / 2 ? _options.CacheTtl : IOverridable.WatchFor / 2, time);
         _metrics = new GatewayMetrics(this);
     }
 
@@ -54,6 +58,8 @@ public sealed partial class RiskGateway : BackgroundService
     public long Rejected => Interlocked.Read(ref _rejected);
     /// <summary>Misses the fail mode answered: the cluster timed out or could not be reached.</summary>
     public long Timeouts => Interlocked.Read(ref _timeouts);
+    /// <summary>Calls to replicas: for a risk this gateway did not hold, or to renew a watch.</summary>
+    public long Watches => Interlocked.Read(ref _watches);
 
     /// <returns>False when the queue was full and the event was dropped.</returns>
     public bool Report(RiskEvent e)
@@ -65,56 +71,103 @@ public sealed partial class RiskGateway : BackgroundService
 
     public ValueTask<Decision> Decide(string account, string? ip = null, string? proxy = null, CancellationToken ct = default)
     {
-        if (!Cache.TryGet(account, ip, proxy, out var cached)) return new ValueTask<Decision>(Miss(account, ip, proxy, ct));
-        _metrics.Decided(cached, GatewayMetrics.FromCache);
-        return ValueTask.FromResult(cached);
+        if (Cache.TryGet(account, ip, proxy, out var cached))
+        {
+            _metrics.Decided(cached, GatewayMetrics.FromCache);
+            return ValueTask.FromResult(cached);
+        }
+        DecisionRules.RequireValid(account, ip);
+        // Versions before anything is read: a push that races with the decision makes its entry stale, not wrong.
+        var stamp = Cache.StampOf(account, ip, proxy);
+        // Not started (nothing would keep held risks fresh) or no policy yet: the silo decides; nothing is kept.
+        if (_observerRef is not { } observer || Cache.Policy.Current is not { } policy) return new(FromSilo(account, ip, proxy, ct));
+        var accountRisk = Held(EntityKind.Account, stamp.Account, observer);
+        var ipRisk = Held(EntityKind.Ip, stamp.Ip, observer);
+        var proxyRisk = Held(EntityKind.Proxy, stamp.Proxy, observer);
+        if (accountRisk is null || (stamp.Ip is not null && ipRisk is null) || (stamp.Proxy is not null && proxyRisk is null))
+            return new(FromReplicas(account, ip, proxy, stamp, policy, observer, accountRisk, ipRisk, proxyRisk, ct));
+        // Every entity's risk is here, as its replica last pushed it: no call.
+        var decision = DecisionRules.Decide(policy, accountRisk, ipRisk, proxyRisk);
+        Cache.Put(account, ip, proxy, decision, stamp);
+        _metrics.Decided(decision, GatewayMetrics.FromHeld);
+        return ValueTask.FromResult(decision);
     }
 
-    private async Task<Decision> Miss(string account, string? ip, string? proxy, CancellationToken ct)
+    /// <summary>
+    /// One hop, in parallel, to the replica of each entity whose risk is not held, on a decisions silo: it starts
+    /// pushing to this gateway and returns the risk, which is held from then on.
+    /// </summary>
+    private async Task<Decision> FromReplicas(string account, string? ip, string? proxy, Stamp stamp, PolicyView policy, IDecisionObserver observer,
+        EntityRisk? accountHeld, EntityRisk? ipHeld, EntityRisk? proxyHeld, CancellationToken ct)
     {
-        DecisionRules.RequireValid(account, ip);
-        // Versions before the read: a push that races with it makes the entry stale rather than wrong.
-        var stamp = Cache.StampOf(account, ip, proxy);
         try
         {
-            Decision decision;
-            if (_observerRef is { } observer && Cache.Policy.Current is { } policy)
-            {
-                // One hop, in parallel, to each entity's replica on a decisions silo: it starts pushing to this
-                // gateway and returns the risk, so the decision can be cached with no window for a missed change.
-                var accountRisk = Replica(EntityKind.Account, stamp.Account).Watch(observer);
-                var ipRisk = stamp.Ip is null ? NoRisk : Optional(Replica(EntityKind.Ip, stamp.Ip).Watch(observer));
-                var proxyRisk = stamp.Proxy is null ? NoRisk : Optional(Replica(EntityKind.Proxy, stamp.Proxy).Watch(observer));
-                await Task.WhenAll((Task)accountRisk, ipRisk, proxyRisk).WaitAsync(_options.DecisionTimeout, ct);
-                decision = DecisionRules.Decide(policy, accountRisk.Result, ipRisk.Result, proxyRisk.Result);
-                Cache.Put(account, ip, proxy, decision, stamp);
-            }
-            else
-            {
-                // Not started (nothing would invalidate an entry) or no policy yet: the silo decides; nothing is cached.
-                decision = await _grains.GetGrain<IDecisionGrain>(0).Decide(account, ip, proxy).WaitAsync(_options.DecisionTimeout, ct);
-            }
+            var accountRisk = accountHeld is null ? Watch(EntityKind.Account, stamp.Account, stamp.AccountVersion, observer) : Task.FromResult<EntityRisk?>(accountHeld);
+            var ipRisk = ipHeld is null && stamp.Ip is not null ? Watch(EntityKind.Ip, stamp.Ip, stamp.IpVersion, observer) : Task.FromResult(ipHeld);
+            var proxyRisk = proxyHeld is null && stamp.Proxy is not null ? Watch(EntityKind.Proxy, stamp.Proxy, stamp.ProxyVersion, observer) : Task.FromResult(proxyHeld);
+            await Task.WhenAll(accountRisk, ipRisk, proxyRisk).WaitAsync(_options.DecisionTimeout, ct);
+            var decision = DecisionRules.Decide(policy, accountRisk.Result!, ipRisk.Result, proxyRisk.Result);
+            Cache.Put(account, ip, proxy, decision, stamp);
+            _metrics.Decided(decision, GatewayMetrics.FromGrains);
+            return decision;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            return Unanswered(e);
+        }
+    }
+
+    private async Task<Decision> FromSilo(string account, string? ip, string? proxy, CancellationToken ct)
+    {
+        try
+        {
+            var decision = await _grains.GetGrain<IDecisionGrain>(0).Decide(account, ip, proxy).WaitAsync(_options.DecisionTimeout, ct);
             _metrics.Decided(decision, GatewayMetrics.FromGrains);
             return decision;
         }
         catch (Exception e) when (e is not ArgumentException && !ct.IsCancellationRequested)
         {
-            // Timed out, or the cluster could not be reached: the configured fail mode answers.
-            Interlocked.Increment(ref _timeouts);
-            if (e is not TimeoutException) LogUnavailable(e);
-            var decision = _options.FailMode == FailMode.Open
-                ? new Decision(DecisionAction.Allow, 0, [Unavailable], 0)
-                : new Decision(DecisionAction.Block, 100, [Unavailable], 0);
-            _metrics.Decided(decision, GatewayMetrics.FromFailMode);
-            return decision;
+            return Unanswered(e);
         }
     }
 
-    private IRiskReplicaGrain Replica(EntityKind kind, string key) => _grains.Grain<IRiskReplicaGrain>(IRiskReplicaGrain.Key(kind, key));
+    /// <summary>Timed out, or the cluster could not be reached: the configured fail mode answers.</summary>
+    private Decision Unanswered(Exception e)
+    {
+        Interlocked.Increment(ref _timeouts);
+        if (e is not TimeoutException) LogUnavailable(e);
+        var decision = _options.FailMode == FailMode.Open
+            ? new Decision(DecisionAction.Allow, 0, [Unavailable], 0)
+            : new Decision(DecisionAction.Block, 100, [Unavailable], 0);
+        _metrics.Decided(decision, GatewayMetrics.FromFailMode);
+        return decision;
+    }
 
-    private static readonly Task<EntityRisk?> NoRisk = Task.FromResult<EntityRisk?>(null);
+    /// <summary>The entity's held risk, renewing the watch behind it once half of it has passed; null when it must be asked for.</summary>
+    private EntityRisk? Held(EntityKind kind, string? key, IDecisionObserver observer)
+    {
+        if (key is null) return null;
+        var risk = Cache.HeldRisk(kind, key, out var renew);
+        if (renew && _renewing.TryAdd((kind, key), true)) _ = Renew(kind, key, observer);
+        return risk;
+    }
 
-    private static async Task<EntityRisk?> Optional(Task<EntityRisk> risk) => await risk;
+    private async Task Renew(EntityKind kind, string key, IDecisionObserver observer)
+    {
+        try { await Watch(kind, key, Cache.VersionOf(kind, key), observer); }
+        catch (Exception e) { LogRenewFailed(e, kind); } // a later miss renews, or asks once the watch may have lapsed
+        finally { _renewing.TryRemove((kind, key), out _); }
+    }
+
+    /// <param name="version">The entity's version before the call: a push since then is newer than the answer.</param>
+    private async Task<EntityRisk?> Watch(EntityKind kind, string key, long version, IDecisionObserver observer)
+    {
+        Interlocked.Increment(ref _watches);
+        var start = Cache.Now;
+        var risk = await _grains.Grain<IRiskReplicaGrain>(IRiskReplicaGrain.Key(kind, key)).Watch(observer);
+        Cache.Adopt(kind, key, version, risk, start);
+        return risk;
+    }
 
     /// <summary>Subscribes to policy pushes before the gateway starts answering, so no change can slip past the cache.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -192,6 +245,9 @@ public sealed partial class RiskGateway : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Risk could not be reached for a decision; the fail mode answered")]
     private partial void LogUnavailable(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing this gateway's watch of a {Kind} failed")]
+    private partial void LogRenewFailed(Exception e, EntityKind kind);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not subscribe to Risk pushes; cached decisions rely on their TTL")]
     private partial void LogWatchFailed(Exception e);
