@@ -16,18 +16,20 @@ public class BenchmarkSmokeTests
         await process.WaitForExitAsync(cts.Token);
         Assert.True(process.ExitCode == 0, await stderr);
         var figures = JsonDocument.Parse((await stdout).Trim().Split('\n')[^1]).RootElement;
-        // The fields, then the storage, hot-spot and idle-gateway figures.
+        // The fields, then the storage, hot-spot and idle-gateway figures, and the misses that call replicas.
         string[] names =
         [
             "events_per_s", "ping_calls_per_s", "ingest_ratio", "decide_p50_us", "decide_p99_us", "ping_p99_us", "latency_ratio",
             "cached_decide_p99_us", "decide_cold_p99_us", "rss_mb_per_10k_accounts", "azurite_vs_memory",
-            "persisted_bytes_per_account", "hot_vs_spread", "idle_ping_p99_us", "idle_decide_miss_p99_us",
-            "decisions_silo_ping_p99_under_ingest_us", "decide_vs_decisions_silo_ping_under_ingest",
+            "persisted_bytes_per_account", "hot_vs_spread", "idle_ping_p99_us", "idle_replica_miss_p99_us",
+            "replica_miss_p50_us", "replica_miss_p99_us", "replica_miss_latency_ratio",
+            "decisions_silo_ping_p99_under_ingest_us", "replica_miss_vs_decisions_silo_ping_under_ingest",
         ];
         foreach (var name in names) Assert.True(figures.GetProperty(name).GetDouble() > 0, name);
         // Both silos' GC pauses under ingest, read over EventPipe, and the pushes that reached the gateway during the
         // misses: a smoke run may have none, but it reports them.
-        string[] counted = ["silo_gc_pause_share_under_ingest", "silo_gc_pause_max_ms_under_ingest", "decisions_silo_gc_pause_max_ms_under_ingest", "gateway_pushes_during_misses"];
+        string[] counted = ["silo_gc_pause_share_under_ingest", "silo_gc_pause_max_ms_under_ingest", "decisions_silo_gc_pause_max_ms_under_ingest", "gateway_pushes_during_misses",
+            "replica_calls_during_held_misses"];
         foreach (var name in counted) Assert.True(figures.GetProperty(name).GetDouble() >= 0, name);
     }
 }

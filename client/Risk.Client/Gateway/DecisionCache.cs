@@ -37,6 +37,8 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     public long Hits;
     public long Misses;
     public long Invalidations;
+    /// <summary>Risks that replicas pushed here.</summary>
+    public long Pushes;
 
     public DecisionCache(int capacity, TimeSpan ttl, TimeProvider? time = null)
     {
@@ -130,6 +132,7 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
             static (_, held, a) => new Held(a.version, a.risk, a.risk is null ? 0 : held.WatchedAt),
             (version, risk));
         Interlocked.Increment(ref Invalidations);
+        Interlocked.Increment(ref Pushes);
         return Task.CompletedTask;
     }
 
