@@ -24,6 +24,8 @@ public sealed class GatewayMetrics : IDisposable
         _meter.CreateObservableCounter("risk.gateway.events.rejected", () => gateway.Rejected, "{event}", "Events the cluster refused as invalid");
         _meter.CreateObservableCounter("risk.gateway.cache.invalidations", () => gateway.Cache.Invalidations, "{push}", "Pushes that dropped cached decisions");
         _meter.CreateObservableGauge("risk.gateway.cache.entries", () => gateway.Cache.Count, "{entry}", "Decisions cached");
+        _meter.CreateObservableGauge("risk.gateway.held.entities", () => gateway.Cache.EntityCount, "{entity}", "Entities whose risk the gateway holds");
+        _meter.CreateObservableCounter("risk.gateway.watches", () => gateway.Watches, "{call}", "Calls to replicas: for a risk not held, or to renew a watch");
     }
 
     public void Decided(Decision decision, string source)
