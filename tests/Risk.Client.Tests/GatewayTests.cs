@@ -83,7 +83,7 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
     }
 
     [Fact]
-    public async Task A_held_risk_is_renewed_past_half_its_watch_and_asked_for_again_past_its_trust()
+    public async Task A_held_risk_is_read_again_past_the_ttl_and_asked_for_past_its_watch()
     {
         var time = new FakeTimeProvider();
         var gateway = new RiskGateway(embedded.Cluster.Client, Options.Create(new RiskGatewayOptions { DecisionTimeout = TimeSpan.FromSeconds(10) }),
@@ -94,18 +94,21 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
             await gateway.Decide("gw-gina");
             Assert.Equal(1, gateway.Watches);
 
-            // Past the cached decision's 30 s, within the watch: made again from the held risk, at once.
-            time.Advance(TimeSpan.FromMinutes(1));
+            // The cached decision dropped, within the TTL (30 s): made again from the held risk, at once.
+            gateway.Cache.Clear();
+            time.Advance(TimeSpan.FromSeconds(20));
             Assert.True(gateway.Decide("gw-gina").IsCompletedSuccessfully);
             Assert.Equal(1, gateway.Watches);
 
-            // Past half the watch: still answered at once, and the watch is renewed behind the answer.
-            time.Advance(TimeSpan.FromMinutes(2));
+            // Past the TTL: still answered at once, and the replica is read again behind the answer.
+            gateway.Cache.Clear();
+            time.Advance(TimeSpan.FromSeconds(20));
             Assert.True(gateway.Decide("gw-gina").IsCompletedSuccessfully);
             await Eventually(() => Task.FromResult(gateway.Watches == 2));
             Assert.Equal(2, gateway.Watches);
 
-            // Past the renewed watch's trust (90 % of 5 minutes): the replica might no longer push, so it is asked.
+            // Past 90 % of the renewed watch (5 minutes), as when every renewal failed: the replica might no longer
+            // push, so it is asked before the answer.
             time.Advance(TimeSpan.FromMinutes(4.6));
             var pending = gateway.Decide("gw-gina");
             Assert.False(pending.IsCompleted);

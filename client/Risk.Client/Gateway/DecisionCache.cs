@@ -25,7 +25,10 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     private readonly int _capacity;
     private readonly TimeProvider _time;
     private readonly long _ttlTicks;
-    /// <summary>A replica keeps a gateway's watch for <see cref="IOverridable.WatchFor"/>; renewed once half has passed.</summary>
+    /// <summary>
+    /// A held risk is read again behind the answers once it is as old as a cached decision may be: the TTL bounds
+    /// both, should a push be lost (a replica's silo crashing takes its "I am going" with it).
+    /// </summary>
     private readonly long _renewTicks;
     /// <summary>How long a watch is trusted: short of its end, so that a push sent just before it lapsed is in.</summary>
     private readonly long _trustTicks;
@@ -40,12 +43,14 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     /// <summary>Risks that replicas pushed here.</summary>
     public long Pushes;
 
+    /// <param name="ttl">At most half of <see cref="IOverridable.WatchFor"/>, so that renewals keep the watches.</param>
     public DecisionCache(int capacity, TimeSpan ttl, TimeProvider? time = null)
     {
+        if (ttl > IOverridable.WatchFor / 2) throw new ArgumentOutOfRangeException(nameof(ttl), ttl, "at most half the watch");
         _capacity = capacity;
         _time = time ?? TimeProvider.System;
         _ttlTicks = Ticks(ttl);
-        _renewTicks = Ticks(IOverridable.WatchFor / 2);
+        _renewTicks = _ttlTicks;
         _trustTicks = Ticks(IOverridable.WatchFor * 0.9);
     }
 
@@ -95,7 +100,7 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
 
     /// <summary>
     /// The entity's risk as held, while this gateway's watch of its replica holds, so that every change reaches it;
-    /// null otherwise, and the caller asks the replica. <paramref name="renew"/> says the watch is past half its span.
+    /// null otherwise, and the caller asks the replica. <paramref name="renew"/> says it is as old as the TTL.
     /// </summary>
     public EntityRisk? HeldRisk(EntityKind kind, string key, out bool renew)
     {

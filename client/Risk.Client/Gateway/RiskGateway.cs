@@ -143,7 +143,7 @@ public sealed partial class RiskGateway : BackgroundService
         return decision;
     }
 
-    /// <summary>The entity's held risk, renewing the watch behind it once half of it has passed; null when it must be asked for.</summary>
+    /// <summary>The entity's held risk, read again behind the answer once it is as old as the TTL; null when it must be asked for.</summary>
     private EntityRisk? Held(EntityKind kind, string? key, IDecisionObserver observer)
     {
         if (key is null) return null;

@@ -24,8 +24,9 @@ public sealed class RiskGatewayOptions
     public int CacheCapacity { get; set; } = 200_000;
 
     /// <summary>
-    /// A safety net under the pushes: no cached decision is older than this. At most half the watch span (5 minutes),
-    /// since a replica renews its own watch of the entity once half of it has passed.
+    /// A safety net under the pushes: no cached decision is older than this, and a held risk still in use is read
+    /// again behind the answers once it is this old. At most half the watch span (5 minutes), since a replica
+    /// renews its own watch of the entity once half of it has passed.
     /// </summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 }
