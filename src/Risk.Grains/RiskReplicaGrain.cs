@@ -52,7 +52,7 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
     {
         _gateways.Subscribe(observer, observer);
         var age = Stopwatch.GetTimestamp() - _watchedAt;
-        if (_risk is not { } risk || age >= TrustTicks) return Read();
+        if (_risk is not { } risk || _watchedAt == 0 || age >= TrustTicks) return Read();
         if (age >= RenewTicks) _ = Renew();
         return Task.FromResult(risk);
     }

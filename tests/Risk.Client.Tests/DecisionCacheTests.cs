@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Risk.Client.Gateway;
 using Risk.Contracts;
 
@@ -24,6 +25,21 @@ public class DecisionCacheTests
         // The decision made from the read is stale before it is ever served.
         cache.Put("alice", null, null, Allow, stamp);
         Assert.False(cache.TryGet("alice", null, null, out _));
+    }
+
+    [Fact]
+    public void A_pushed_risk_is_not_held_without_a_watch()
+    {
+        // Timestamps count from boot: on a host up for less than a watch, "never watched" must not read as recent.
+        var time = new FakeTimeProvider(DateTimeOffset.MinValue);
+        var cache = new DecisionCache(100, TimeSpan.FromSeconds(30), time);
+        cache.Changed(EntityKind.Account, GrainKeys.Account("dan"), Flagged);
+        Assert.Null(Held(cache, "dan"));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var stamp = cache.StampOf("dan", null, null);
+        cache.Adopt(EntityKind.Account, GrainKeys.Account("dan"), stamp.AccountVersion, Flagged, cache.Now);
+        Assert.Same(Flagged, Held(cache, "dan"));
     }
 
     [Fact]

@@ -105,7 +105,8 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     public EntityRisk? HeldRisk(EntityKind kind, string key, out bool renew)
     {
         renew = false;
-        if (!_entities.TryGetValue((kind, key), out var held) || held.Risk is null) return null;
+        // Never watched (0): a push alone, for an entity this gateway no longer asks about, says nothing of the watch.
+        if (!_entities.TryGetValue((kind, key), out var held) || held.Risk is null || held.WatchedAt == 0) return null;
         var age = Now - held.WatchedAt;
         if (age >= _trustTicks) return null;
         renew = age >= _renewTicks;
