@@ -19,7 +19,8 @@ public interface IRiskReplicaGrain : IGrainWithStringKey
 
     /// <summary>
     /// The entity's push: its risk now, or <c>null</c> when it deactivated and its watch ended with it. The
-    /// replica keeps the value and tells its gateways, whose cached decisions made from the old one are dropped.
+    /// replica keeps the value and pushes it on to its gateways, which hold it and drop the decisions made from
+    /// the old one.
     /// </summary>
     [Alias("Changed"), OneWay]
     Task Changed(EntityRisk? risk);

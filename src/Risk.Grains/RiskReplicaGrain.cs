@@ -19,7 +19,7 @@ namespace Risk.Grains;
 /// </para>
 /// <para>
 /// It stays active at least <see cref="IOverridable.WatchFor"/> after its last call, longer than any gateway
-/// caches an answer from it, so a gateway is never left with an entry that no replica will invalidate.
+/// trusts a watch of it (90 % of that), so a gateway never holds a risk that no replica will push to.
 /// </para>
 /// </summary>
 [Reentrant, CollectionAgeLimit(Minutes = 5)]
