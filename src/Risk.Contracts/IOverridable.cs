@@ -18,6 +18,12 @@ public interface IOverridable : IGrainWithStringKey
 
     static readonly TimeSpan WatchFor = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a watcher trusts a watch it took: short of <see cref="WatchFor"/>, so that a push sent just before
+    /// it lapsed is in. Replicas and gateways both go by it.
+    /// </summary>
+    static readonly TimeSpan TrustFor = WatchFor * 0.9;
+
     /// <summary>Written through to storage before it returns.</summary>
     [Alias("SetOverride")]
     Task SetOverride(OverrideAction action);

@@ -26,8 +26,7 @@ namespace Risk.Grains;
 public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Grain, IRiskReplicaGrain
 {
     private static readonly long RenewTicks = Ticks(IOverridable.WatchFor / 2);
-    /// <summary>How long a watch is trusted: short of its end, so that a push sent just before it lapsed is in.</summary>
-    private static readonly long TrustTicks = Ticks(IOverridable.WatchFor * 0.9);
+    private static readonly long TrustTicks = Ticks(IOverridable.TrustFor);
 
     private readonly ObserverManager<IDecisionObserver> _gateways = new(IOverridable.WatchFor, log);
     private EntityKind _kind;

@@ -30,7 +30,6 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     /// both, should a push be lost (a replica's silo crashing takes its "I am going" with it).
     /// </summary>
     private readonly long _renewTicks;
-    /// <summary>How long a watch is trusted: short of its end, so that a push sent just before it lapsed is in.</summary>
     private readonly long _trustTicks;
     private long _epoch;
     private long _pushes;
@@ -43,15 +42,14 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     /// <summary>Risks that replicas pushed here.</summary>
     public long Pushes;
 
-    /// <param name="ttl">At most half of <see cref="IOverridable.WatchFor"/>, so that renewals keep the watches.</param>
+    /// <param name="ttl">Held to at most half of <see cref="IOverridable.WatchFor"/>: nothing may outlive the watches that keep it fresh, and renewals keep them.</param>
     public DecisionCache(int capacity, TimeSpan ttl, TimeProvider? time = null)
     {
-        if (ttl > IOverridable.WatchFor / 2) throw new ArgumentOutOfRangeException(nameof(ttl), ttl, "at most half the watch");
         _capacity = capacity;
         _time = time ?? TimeProvider.System;
-        _ttlTicks = Ticks(ttl);
+        _ttlTicks = Ticks(ttl < IOverridable.WatchFor / 2 ? ttl : IOverridable.WatchFor / 2);
         _renewTicks = _ttlTicks;
-        _trustTicks = Ticks(IOverridable.WatchFor * 0.9);
+        _trustTicks = Ticks(IOverridable.TrustFor);
     }
 
     public int Count => _entries.Count;

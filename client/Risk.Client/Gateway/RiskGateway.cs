@@ -41,8 +41,7 @@ public sealed partial class RiskGateway : BackgroundService
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
-        // An entry must not outlive the watches that keep it fresh.
-        Cache = new DecisionCache(_options.CacheCapacity, _options.CacheTtl < IOverridable.WatchFor / 2 ? _options.CacheTtl : IOverridable.WatchFor / 2, time);
+        Cache = new DecisionCache(_options.CacheCapacity, _options.CacheTtl, time);
         _metrics = new GatewayMetrics(this);
     }
 
