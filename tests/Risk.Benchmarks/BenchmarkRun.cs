@@ -65,31 +65,31 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
             run = scale.Name,
             events_per_s = Math.Round(ingest.EventsPerSecond),
             ping_calls_per_s = Math.Round(ping.CallsPerSecond),
-            ingest_ratio = Math.Round(ingest.EventsPerSecond / ping.CallsPerSecond, 3),
+            ingest_ratio = Ratio(ingest.EventsPerSecond, ping.CallsPerSecond),
             decide_p50_us = Math.Round(decide.P50, 1),
             decide_p99_us = Math.Round(decide.P99, 1),
             ping_p50_us = Math.Round(ping.P50, 1),
             ping_p99_us = Math.Round(ping.P99, 1),
-            latency_ratio = Math.Round(decide.P99 / ping.P99, 2),
+            latency_ratio = Ratio(decide.P99, ping.P99),
             cached_decide_p99_us = Math.Round(decide.CachedP99, 2),
             decide_cold_p99_us = Math.Round(decide.ColdP99, 1),
             replica_miss_p50_us = Math.Round(decide.ReplicaP50, 1),
             replica_miss_p99_us = Math.Round(decide.ReplicaP99, 1),
-            replica_miss_latency_ratio = Math.Round(decide.ReplicaP99 / ping.P99, 2),
+            replica_miss_latency_ratio = Ratio(decide.ReplicaP99, ping.P99),
             ping_p99_under_ingest_us = Math.Round(decide.PingP99, 1),
             gateway_pushes_during_misses = decide.Pushes,
             replica_calls_during_held_misses = decide.Watches,
             decisions_silo_ping_p99_under_ingest_us = Math.Round(decide.ReadSidePingP99, 1),
-            replica_miss_vs_decisions_silo_ping_under_ingest = Math.Round(decide.ReplicaP99 / decide.ReadSidePingP99, 2),
+            replica_miss_vs_decisions_silo_ping_under_ingest = Ratio(decide.ReplicaP99, decide.ReadSidePingP99),
             silo_gc_pause_share_under_ingest = Math.Round(decide.SiloPauses.Share, 3),
             silo_gc_pause_max_ms_under_ingest = Math.Round(decide.SiloPauses.MaxMs, 1),
             decisions_silo_gc_pause_max_ms_under_ingest = Math.Round(decide.ReadSidePauses.MaxMs, 1),
             rss_mb_per_10k_accounts = Math.Round(rssPer10k, 1),
-            azurite_vs_memory = persisted is { } p ? Math.Round(p.EventsPerSecond / ingest.EventsPerSecond, 2) : (double?)null,
+            azurite_vs_memory = persisted is { } p ? Ratio(p.EventsPerSecond, ingest.EventsPerSecond) : (double?)null,
             persisted_bytes_per_account = persisted?.BytesPerAccount,
             hot_proxy_events_per_s = Math.Round(hot.Single),
             spread_proxies_events_per_s = Math.Round(hot.Spread),
-            hot_vs_spread = Math.Round(hot.Single / hot.Spread, 2),
+            hot_vs_spread = Ratio(hot.Single, hot.Spread),
             idle_ping_p99_us = Math.Round(idlePing, 1),
             idle_replica_miss_p99_us = Math.Round(idleMiss, 1),
             nginx_added_p99_ms = viaNginx is { } a ? Math.Round((a.WithAuth - a.Without) / 1000, 2) : (double?)null,
@@ -99,6 +99,18 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
             seed_scale_peak_rss_mb = seed is { } s2 ? Math.Round(s2.PeakRssMb) : (double?)null,
             total_s = Math.Round(clock.Elapsed.TotalSeconds, 1),
         });
+    }
+
+    /// <summary>
+    /// A ratio to three significant digits: a decision made in the gateway can be a few thousandths of a noisy
+    /// ping, which two decimals would print as 0.
+    /// </summary>
+    private static double Ratio(double part, double whole)
+    {
+        var ratio = part / whole;
+        if (ratio == 0 || !double.IsFinite(ratio)) return ratio;
+        var decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(Math.Abs(ratio))), 0, 15);
+        return Math.Round(ratio, decimals);
     }
 
     /// <summary>The ingest step again on a silo that writes to Azure Table on Azurite; then the bytes each account left there.</summary>
