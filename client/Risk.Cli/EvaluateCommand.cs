@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Risk.Client;
-using Risk.Client.Evaluation;
-using Risk.Client.Simulation;
+using Risk.Simulation;
 using Spectre.Console;
 
 namespace Risk.Cli;
@@ -37,7 +35,8 @@ public static class EvaluateCommand
                 await Console.Error.WriteLineAsync($"replayed {summary.Events:N0} events ({summary.Rejected:N0} rejected) at {summary.EventsPerSecond:N0} events/s");
                 var verdicts = await AccountExport.Fetch(client, summary.Accounts, ct);
                 if (parse.GetValue(export) is { } exportFile) await AccountExport.Write(verdicts, exportFile.FullName, ct);
-                var result = Evaluator.Score(verdicts, truth, await Evaluator.RequestsToFlag(eventsFile.FullName, verdicts, ct));
+                var outcomes = Outcomes(verdicts);
+                var result = Evaluator.Score(outcomes, truth, await Evaluator.RequestsToFlag(eventsFile.FullName, outcomes, ct));
                 if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(result, Wire.Json));
                 else Print(result);
                 return Verb.Ok;
@@ -49,6 +48,10 @@ public static class EvaluateCommand
         });
         return command;
     }
+
+    /// <summary>The verdicts as the evaluator reads them: what an export line says of each account.</summary>
+    public static AccountOutcome[] Outcomes(IEnumerable<AccountVerdict> verdicts) =>
+        verdicts.Select(v => new AccountOutcome(v.Account, Wire.Action(v.Decision.Action), v.Cluster, v.FirstFlaggedAt)).ToArray();
 
     private static void Print(Evaluation e)
     {

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Risk.Client;
-using Risk.Contracts;
 using Spectre.Console;
 
 namespace Risk.Cli;

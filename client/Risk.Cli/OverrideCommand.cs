@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Risk.Contracts;
 
 namespace Risk.Cli;
 

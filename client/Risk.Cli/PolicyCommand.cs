@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Risk.Client;
-using Risk.Scoring;
 
 namespace Risk.Cli;
 
@@ -20,7 +18,7 @@ public static class PolicyCommand
             {
                 version = policy.Version,
                 updatedAt = Wire.Time(policy.UpdatedAt),
-                settings = PolicyCatalog.Knobs.ToDictionary(k => k.Key, k => view[k.Key]),
+                settings = Knobs.All.ToDictionary(k => k.Key, k => view[k]),
             }, new JsonSerializerOptions(Wire.Json) { WriteIndented = true }));
             return Verb.Ok;
         }));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Risk.Client;
 using Spectre.Console;
 
 namespace Risk.Cli;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Risk.Client;
-using Risk.Client.Simulation;
+using Risk.Simulation;
 
 namespace Risk.Cli;
 

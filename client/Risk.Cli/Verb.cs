@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Risk.Client;
 
 namespace Risk.Cli;
 
@@ -39,7 +38,7 @@ public static class Verb
         }
         catch (ArgumentException e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            await Console.Error.WriteLineAsync($"error: {Message(e)}");
             return BadInput;
         }
         finally
@@ -47,6 +46,10 @@ public static class Verb
             await host.StopAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>The message alone: .NET appends " (Parameter 'name')" to an argument error's, which is not the user's business.</summary>
+    public static string Message(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
 
     public static string Actor => Environment.UserName is { Length: > 0 } user ? $"cli:{user}" : "cli";
 }

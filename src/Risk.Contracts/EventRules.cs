@@ -1,38 +1,55 @@
 namespace Risk.Contracts;
 
 /// <summary>
-/// The event contract's validation rules, shared by the gateway library (before sending) and the silo
-/// (which never trusts its callers). A rejected event is counted and reported with its index; the rest
-/// of its batch still goes through.
+/// The event contract's validation rules, shared by the gateway library (before sending) and the silo (which never
+/// trusts its callers). A rejected event is counted and reported with its index; the rest of its batch still goes
+/// through.
 /// </summary>
+/// <remarks>
+/// The IP's syntax is checked once, by ingest, as it puts each distinct address of a batch in canonical form: the
+/// gateway checks that an IP is there, and the silo, which must check it anyway, is the one place that parses it.
+/// </remarks>
 public static class EventRules
 {
     public const int MaxStringLength = 512;
     public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromDays(1);
     public static readonly DateTime Earliest = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    /// <summary>Returns null when the event is valid, otherwise a short reason naming the field.</summary>
+    /// <summary>Everything but the IP's syntax; null when the event is valid, otherwise a short reason naming the field.</summary>
     public static string? Check(RiskEvent e, DateTime utcNow) =>
-        Check(e, utcNow, string.IsNullOrEmpty(e.Ip) ? null : GrainKeys.NormalizeIp(e.Ip));
+        Check(e.Ts, e.Account, e.Ip, e.Proxy, e.Asn, e.Ja4, e.Payment, e.Model, e.AccountCreated, e.InTokens, e.OutTokens, utcNow);
 
-    /// <param name="canonicalIp">
-    /// The event's IP as <see cref="GrainKeys.NormalizeIp"/> gives it (null if it is not an address), for a caller
-    /// that has it already: ingest reads each distinct address of a batch once.
-    /// </param>
-    public static string? Check(RiskEvent e, DateTime utcNow, string? canonicalIp)
+    /// <summary>Row <paramref name="i"/> of a batch, read in place: no event is made for a row that is refused.</summary>
+    /// <param name="canonicalIp">The row's IP as <see cref="GrainKeys.NormalizeIp"/> gave it; null if it is not an address.</param>
+    public static string? Check(EventBatch batch, int i, DateTime utcNow, string? canonicalIp)
     {
-        if (e.Ts.Kind != DateTimeKind.Utc || e.Ts < Earliest) return "ts: must be an ISO-8601 UTC time after 2000-01-01";
-        if (e.Ts > utcNow + MaxFutureSkew) return $"ts: {e.Ts:O} is more than {MaxFutureSkew.TotalHours:0} h in the future";
-        if (string.IsNullOrEmpty(e.Account)) return "account: required";
-        if (string.IsNullOrEmpty(e.Ip)) return "ip: required";
-        if (canonicalIp is null) return "ip: not an IPv4 or IPv6 address";
-        var tooLong = TooLong(e.Account, "account") ?? TooLong(e.Ip, "ip") ?? TooLong(e.Proxy, "proxy") ?? TooLong(e.Ja4, "ja4")
-            ?? TooLong(e.Payment, "payment") ?? TooLong(e.Model, "model");
+        var row = batch.Rows[i];
+        string? problem = null;
+        var account = batch.StringAt(row.Account, "account", ref problem);
+        var ip = batch.StringAt(row.Ip, "ip", ref problem);
+        var proxy = batch.StringAt(row.Proxy, "proxy", ref problem);
+        var ja4 = batch.StringAt(row.Ja4, "ja4", ref problem);
+        var payment = batch.StringAt(row.Payment, "payment", ref problem);
+        var model = batch.StringAt(row.Model, "model", ref problem);
+        return problem
+            ?? Check(row.Ts, account, ip, proxy, row.Asn, ja4, payment, model, row.AccountCreated, row.InTokens, row.OutTokens, utcNow)
+            ?? (canonicalIp is null ? "ip: not an IPv4 or IPv6 address" : null);
+    }
+
+    private static string? Check(DateTime ts, string? account, string? ip, string? proxy, int? asn, string? ja4, string? payment,
+        string? model, DateTime? accountCreated, int inTokens, int outTokens, DateTime utcNow)
+    {
+        if (ts.Kind != DateTimeKind.Utc || ts < Earliest) return "ts: must be an ISO-8601 UTC time after 2000-01-01";
+        if (ts > utcNow + MaxFutureSkew) return $"ts: {ts:O} is more than {MaxFutureSkew.TotalHours:0} h in the future";
+        if (string.IsNullOrEmpty(account)) return "account: required";
+        if (string.IsNullOrEmpty(ip)) return "ip: required";
+        var tooLong = TooLong(account, "account") ?? TooLong(ip, "ip") ?? TooLong(proxy, "proxy") ?? TooLong(ja4, "ja4")
+            ?? TooLong(payment, "payment") ?? TooLong(model, "model");
         if (tooLong is not null) return tooLong;
-        if (e.Proxy is "") return "proxy: empty";
-        if (e.Asn is < 0) return "asn: negative";
-        if (e.InTokens < 0 || e.OutTokens < 0) return "inTokens/outTokens: negative";
-        if (e.AccountCreated is { } created && (created.Kind != DateTimeKind.Utc || created > e.Ts + MaxFutureSkew))
+        if (proxy is "") return "proxy: empty";
+        if (asn is < 0) return "asn: negative";
+        if (inTokens < 0 || outTokens < 0) return "inTokens/outTokens: negative";
+        if (accountCreated is { } created && (created.Kind != DateTimeKind.Utc || created > ts + MaxFutureSkew))
             return "accountCreated: must be an ISO-8601 UTC time not after the event";
         return null;
     }

@@ -22,6 +22,9 @@ public static class GrainKeys
 
     public static string Ip(string ip) => Encode(NormalizeIp(ip) ?? ip);
 
+    /// <summary>The grain key of an address already in canonical form (<see cref="NormalizeIp"/>'s answer), without parsing it again.</summary>
+    public static string CanonicalIp(string canonicalIp) => Encode(canonicalIp);
+
     public static string Proxy(string proxy) => Encode(proxy);
 
     /// <summary>The grain key of an account, IP or proxy.</summary>

@@ -2,7 +2,7 @@ namespace Risk.Contracts;
 
 /// <summary>
 /// Grain references by string key without the interface lookup that <c>GetGrain&lt;T&gt;(string)</c> repeats by
-/// reflection on every call (13 % of the silo's CPU during ingest in a profile). The grain and interface types
+/// reflection on every call (a large share of the silo's CPU during ingest in a profile). The grain and interface types
 /// are resolved once per interface, then each reference is made straight from its id.
 /// </summary>
 public static class GrainLookup

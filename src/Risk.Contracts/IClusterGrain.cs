@@ -1,16 +1,18 @@
 namespace Risk.Contracts;
 
 /// <summary>
-/// A group of accounts linked by what they share. Members report on material change; the cluster pools their
-/// signals and pushes its risk back to recent members, and answers every report with its current risk.
+/// A group of accounts linked by what they share. Members report on material change, one-way; the cluster pools
+/// their signals, pushes its risk back to its recent members when it moved, and to every reporter
+/// (<see cref="IAccountGrain.ClusterChanged"/>).
 /// Clusters merge as links appear (a union-find over grains): a merged cluster points at the one it joined,
 /// always the one with the smaller id, so pointers never form a cycle, and forwards what reaches it.
 /// </summary>
 [Alias("risk.IClusterGrain")]
 public interface IClusterGrain : IGrainWithStringKey
 {
-    [Alias("Report")]
-    Task<ClusterRisk> Report(MemberReport report);
+    /// <summary>One-way: the answer is the push to the reporter. A merged cluster forwards it, one-way too.</summary>
+    [Alias("Report"), OneWay]
+    Task Report(MemberReport report);
 
     /// <summary>The risk of the cluster this one now belongs to (itself, unless merged).</summary>
     [Alias("GetRisk")]

@@ -26,35 +26,14 @@ public sealed class AccountGrain(
     [PersistentState("account", RiskGrainOptions.StorageName)] IPersistentState<AccountState> state,
     IOptions<RiskGrainOptions> options,
     PolicyCache policies,
-    ILogger<AccountGrain> log) : WriteBehindGrain<AccountState>(state, options), IAccountGrain
+    ILogger<AccountGrain> log) : EntityGrain<AccountState>(state, options, policies, log), IAccountGrain
 {
-    private Watchers? _watchers;
-
     private AccountProfile Profile => State.Profile;
-
-    private Watchers Watchers => _watchers ??= new(log);
-
-    public async Task<EntityRisk> Watch(IRiskReplicaGrain replica)
-    {
-        var policy = await policies.Get();
-        var risk = Risk(policy);
-        Watchers.Add(replica, risk, policy["push.min_score_change"]);
-        return risk;
-    }
-
-    /// <summary>Most accounts are never watched: no watcher list is made for them, and nothing is computed.</summary>
-    private void TellWatchers(PolicyView policy) => _watchers?.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        _watchers?.Gone();
-        return base.OnDeactivateAsync(reason, cancellationToken);
-    }
 
     public async Task<AccountStatus> Observe(AccountBatch batch)
     {
-        if (batch.Events.Count == 0) return new AccountStatus(State.ReportedFlagged, State.Cluster?.ClusterId);
-        var policy = await policies.Get();
+        if (batch.Events.Count == 0) return new AccountStatus(State.ReportedFlagged, ClusterId);
+        var policy = await Policies.Get();
         State.Account ??= batch.Events[0].Account;
         State.Ip = batch.Ip;
         State.Proxy = batch.Proxy;
@@ -65,19 +44,25 @@ public sealed class AccountGrain(
         var assessment = Profile.Assess(policy);
         var own = assessment.Score;
         var ownFlagged = DecisionRules.ActionFor(policy, own) >= DecisionAction.Challenge;
-        await ReportToCluster(policy, own, ownFlagged);
+        ReportToCluster(policy, own, ownFlagged);
         if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, ToRisk(assessment, State.Cluster), Profile.LastSeen);
         MarkDirty();
         TellWatchers(policy);
-        return new AccountStatus(ownFlagged, State.Cluster?.ClusterId);
+        return new AccountStatus(ownFlagged, ClusterId);
     }
 
-    public async Task<EntityRisk> GetRisk() => Risk(await policies.Get());
+    /// <summary>
+    /// The cluster this account is part of, as last heard, else the one it reports to: a first report's answer comes
+    /// as a push after the batch, and network grains link clusters by either (a merged cluster forwards).
+    /// </summary>
+    private string? ClusterId => State.Cluster?.ClusterId ?? State.HomeCluster;
+
+    public async Task<EntityRisk> GetRisk() => Risk(await Policies.Get());
 
     /// <summary>For exports and explanations, not the request path: asks the cluster for its latest view first.</summary>
     public async Task<AccountVerdict> GetVerdict()
     {
-        var policy = await policies.Get();
+        var policy = await Policies.Get();
         var cluster = State.HomeCluster is { } home ? await GrainFactory.Grain<IClusterGrain>(home).GetRisk() : State.Cluster;
         return new AccountVerdict(
             State.Account ?? GrainKeys.Decode(this.GetPrimaryKeyString()),
@@ -90,17 +75,15 @@ public sealed class AccountGrain(
 
     public async Task<AccountExplanation> Explain()
     {
-        var policy = await policies.Get();
+        var policy = await Policies.Get();
         return new AccountExplanation(await GetVerdict(), Profile.Measure(), Profile.Assess(policy).ToRisk(State.Override, Profile.Events),
             State.Cluster, State.Ip, State.Proxy);
     }
 
-    public async Task SetOverride(OverrideAction action)
+    protected override void ApplyOverride(OverrideAction action)
     {
         State.Account ??= GrainKeys.Decode(this.GetPrimaryKeyString());
         State.Override = action;
-        await WriteThrough();
-        TellWatchers(await policies.Get());
     }
 
     public async Task ClusterChanged(ClusterRisk risk)
@@ -108,13 +91,13 @@ public sealed class AccountGrain(
         // Clusters only ever merge into smaller ids: a push from a larger id than the one known is stale.
         if (State.Cluster is { } known && string.CompareOrdinal(risk.ClusterId, known.ClusterId) > 0) return;
         State.Cluster = risk;
-        var policy = await policies.Get();
+        var policy = await Policies.Get();
         if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, Risk(policy), Max(Profile.LastSeen, risk.AsOf));
         MarkDirty();
         TellWatchers(policy);
     }
 
-    private EntityRisk Risk(PolicyView policy) => Risk(policy, State.Cluster);
+    protected override EntityRisk Risk(PolicyView policy) => Risk(policy, State.Cluster);
 
     private EntityRisk Risk(PolicyView policy, ClusterRisk? cluster) => ToRisk(Profile.Assess(policy), cluster);
 
@@ -132,21 +115,24 @@ public sealed class AccountGrain(
 
     /// <summary>
     /// Tells the cluster of this account's payment instrument about the account's own score, but only when it
-    /// moved materially, and takes the cluster's risk from the answer. The cluster never calls back and waits.
+    /// moved materially. One-way: ingest never waits on the cluster, or on the clusters it merged into. The
+    /// cluster's risk comes back as a push (<see cref="ClusterChanged"/>).
     /// </summary>
-    private async Task ReportToCluster(PolicyView policy, double own, bool flagged)
+    private void ReportToCluster(PolicyView policy, double own, bool flagged)
     {
         if (Profile.Payment is not { } payment) return;
         var clusterId = ClusterKeys.ForPayment(payment);
         var joined = State.HomeCluster == clusterId && State.ReportedToCluster;
         var material = !joined
-            || Math.Abs(own - State.ReportedOwnScore) >= policy["push.min_score_change"]
+            || Math.Abs(own - State.ReportedOwnScore) >= policy[Knobs.PushMinScoreChange]
             || flagged != State.ReportedFlagged;
         if (!material) return;
 
         var delta = !joined ? (flagged ? 1 : 0) : (flagged ? 1 : 0) - (State.ReportedFlagged ? 1 : 0);
-        var cluster = GrainFactory.Grain<IClusterGrain>(clusterId);
-        State.Cluster = await cluster.Report(new MemberReport(State.Account!, Profile.LastSeen, own, delta));
+        // A new payment instrument: the account leaves its old cluster, whose id may be the smaller, so the new
+        // cluster's push must not look stale against it (ClusterChanged).
+        if (State.HomeCluster != clusterId) State.Cluster = null;
+        _ = GrainFactory.Grain<IClusterGrain>(clusterId).Report(new MemberReport(State.Account!, Profile.LastSeen, own, delta));
         State.HomeCluster = clusterId;
         State.ReportedToCluster = true;
         State.ReportedOwnScore = own;

@@ -29,14 +29,21 @@ public sealed class ClusterGrain(
 
     private IClusterGrain Cluster(string id) => GrainFactory.Grain<IClusterGrain>(id);
 
-    public async Task<ClusterRisk> Report(MemberReport report)
+    public async Task Report(MemberReport report)
     {
-        if (State.MergedInto is { } root) return await Cluster(root).Report(report);
+        if (State.MergedInto is { } root)
+        {
+            // One-way, like the report itself: a chain of merged clusters holds up nobody.
+            _ = Cluster(root).Report(report);
+            return;
+        }
         var policy = await policies.Get();
         State.Profile.Observe(report);
         Remember([report.Account]);
         MarkDirty();
-        return PushIfMoved(policy, except: report.Account);
+        // The reporter always hears back, so it learns the cluster it is part of; the others only on a material move.
+        var risk = PushIfMoved(policy, except: report.Account);
+        Push(report.Account, risk);
     }
 
     public async Task<ClusterRisk> GetRisk() =>
@@ -57,7 +64,7 @@ public sealed class ClusterGrain(
     {
         if (State.MergedInto is { } root)
         {
-            await Cluster(root).Absorb(joined);
+            _ = Cluster(root).Absorb(joined);
             return;
         }
         State.Profile.Absorb(joined);
@@ -72,7 +79,7 @@ public sealed class ClusterGrain(
     private ClusterRisk PushIfMoved(PolicyView policy, string? except)
     {
         var risk = Risk(policy);
-        if (Math.Abs(risk.Risk.Score - State.PushedScore) >= policy["push.min_score_change"])
+        if (Math.Abs(risk.Risk.Score - State.PushedScore) >= policy[Knobs.PushMinScoreChange])
         {
             State.PushedScore = risk.Risk.Score;
             PushToMembers(risk, except);
@@ -102,11 +109,13 @@ public sealed class ClusterGrain(
     private void PushToMembers(ClusterRisk risk, string? except)
     {
         foreach (var member in State.RecentMembers)
-        {
-            if (member == except) continue;
-            // One-way: the cluster never waits on its members, so member → cluster calls cannot deadlock.
-            _ = GrainFactory.Grain<IAccountGrain>(GrainKeys.Account(member)).ClusterChanged(risk);
-            RiskMetrics.ClusterPushes.Add(1);
-        }
+            if (member != except) Push(member, risk);
+    }
+
+    /// <summary>One-way: the cluster never waits on its members, so member → cluster calls cannot deadlock.</summary>
+    private void Push(string member, ClusterRisk risk)
+    {
+        _ = GrainFactory.Grain<IAccountGrain>(GrainKeys.Account(member)).ClusterChanged(risk);
+        RiskMetrics.ClusterPushes.Add(1);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Risk.Contracts;
-using Risk.Scoring;
 
 namespace Risk.Grains;
 
@@ -10,10 +9,10 @@ public sealed class DecisionGrain(PolicyCache policies) : Grain, IDecisionGrain
 {
     public async Task<Decision> Decide(string account, string? ip, string? proxy)
     {
-        DecisionRules.RequireValid(account, ip);
+        var canonicalIp = DecisionRules.CanonicalRequest(account, ip, proxy);
         var policyTask = policies.Get();
         var accountRisk = GrainFactory.Grain<IAccountGrain>(GrainKeys.Account(account)).GetRisk();
-        var ipRisk = ip is null ? Task.FromResult<EntityRisk?>(null) : GetRisk<IIpGrain>(GrainKeys.Ip(ip));
+        var ipRisk = canonicalIp is null ? Task.FromResult<EntityRisk?>(null) : GetRisk<IIpGrain>(GrainKeys.CanonicalIp(canonicalIp));
         var proxyRisk = string.IsNullOrEmpty(proxy) ? Task.FromResult<EntityRisk?>(null) : GetRisk<IProxyGrain>(GrainKeys.Proxy(proxy));
         var decision = DecisionRules.Decide(await policyTask, await accountRisk, await ipRisk, await proxyRisk);
         RiskMetrics.Decisions.Add(1, new TagList { { "action", decision.Action.ToString().ToLowerInvariant() } });

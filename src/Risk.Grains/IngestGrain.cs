@@ -12,11 +12,11 @@ namespace Risk.Grains;
 /// context of the accounts behind them), then the accounts. One call per entity per batch.
 /// </summary>
 /// <remarks>
-/// Issue 5: a batch is in flight for longer than the silo runs between two collections, so whatever it holds for
-/// its whole length is promoted, copied and collected again later. So a batch holds numbers for its length (each
-/// account's rows, its hash and its answer): an account's events are read from the rows when its call is made, and
-/// the sightings are dropped once the IPs and proxies have answered. Each event is thus read twice, once to validate
-/// and group it and once for its call. Both copies die young, and `--quick` ingest was no slower for it.
+/// A batch is in flight for longer than the silo runs between two collections, so whatever it holds for its whole
+/// length is promoted, copied and collected again later. So a batch holds numbers for its length (each account's
+/// rows, its hash and its answer): rows are validated and grouped in place, an event object is made for a row only
+/// when its account's call is made, and the sightings are dropped once the IPs and proxies have answered. Each
+/// distinct address of a batch is parsed once, into the canonical form that its events and its grain key carry.
 /// </remarks>
 [StatelessWorker]
 public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots, ILogger<IngestGrain> log) : Grain, IIngestGrain
@@ -30,7 +30,7 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
 
         await slots.ForEach(groups, async account =>
         {
-            var events = account.Rows.Select(i => Read(batch, canonicalIps, i)).ToArray();
+            var events = account.Rows.Select(i => batch.ToEvent(i, canonicalIps.Of(i)!)).ToArray();
             var last = events[^1];
             var batchContext = new AccountBatch(
                 events,
@@ -47,10 +47,10 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
                 rejections.AddRange(account.Rows.Select(i => new Rejection(i, $"not applied: {ex.GetType().Name}")));
             }
         });
-        TellMembers<IIpGrain>(groups, canonicalIps.Of, GrainKeys.Ip);
+        TellMembers<IIpGrain>(groups, canonicalIps.Of, GrainKeys.CanonicalIp);
         TellMembers<IProxyGrain>(groups, ProxyOf, GrainKeys.Proxy);
 
-        string? ProxyOf(int row) => batch.Rows[row].Proxy == 0 ? null : batch.Strings![batch.Rows[row].Proxy];
+        string? ProxyOf(int row) => batch.Rows[row].Proxy == 0 ? null : batch.Strings[batch.Rows[row].Proxy];
 
         foreach (var r in rejections) RiskMetrics.EventsRejected.Add(1, new TagList { { "field", r.Reason.Split(':')[0] } });
         var accepted = batch.Count - rejections.Count;
@@ -67,43 +67,38 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         PolicyView policy, List<Rejection> rejections)
     {
         var now = DateTime.UtcNow;
-        var newFor = TimeSpan.FromDays(policy["account.new_days"]);
+        var newFor = TimeSpan.FromDays(policy[Knobs.AccountNewDays]);
         // Grouped by the raw identifiers; grain keys are made once per entity, not per event.
         var accounts = new Dictionary<string, AccountGroup>(StringComparer.Ordinal);
         var firstSeen = new Dictionary<string, DateTime>(StringComparer.Ordinal);
         using var ips = new SightingGroups(batch.Count);
         using var proxies = new SightingGroups(batch.Count);
+        var strings = batch.Strings;
         for (var i = 0; i < batch.Count; i++)
         {
-            var e = batch.Event(i, out var problem);
-            var ip = e is null ? null : canonicalIps.Of(i);
-            problem ??= EventRules.Check(e!, now, ip);
-            if (problem is not null)
+            var ip = canonicalIps.Of(i);
+            if (EventRules.Check(batch, i, now, ip) is { } problem)
             {
                 rejections.Add(new Rejection(i, problem));
                 continue;
             }
-            if (!accounts.TryGetValue(e!.Account, out var account)) accounts[e.Account] = account = new AccountGroup(e.Account);
+            // The row passed the check: every index in it points into the batch's strings.
+            var row = batch.Rows[i];
+            var id = strings[row.Account]!;
+            if (!accounts.TryGetValue(id, out var account)) accounts[id] = account = new AccountGroup(id);
             account.Rows.Add(i);
-            if (e.Model is { } model && (!firstSeen.TryGetValue(model, out var ts) || e.Ts < ts)) firstSeen[model] = e.Ts;
-            var isNew = e.AccountCreated is { } created && e.Ts - created < newFor;
-            var sighting = new NetworkSighting(e.Ts, account.Hash, isNew, e.Prompt?.SimHash ?? 0, e.Ja4 is null ? 0 : StableHash64.Of("ja4", e.Ja4));
+            if (row.Model != 0 && strings[row.Model] is { } model && (!firstSeen.TryGetValue(model, out var ts) || row.Ts < ts)) firstSeen[model] = row.Ts;
+            var isNew = row.AccountCreated is { } created && row.Ts - created < newFor;
+            var ja4 = row.Ja4 == 0 ? null : strings[row.Ja4];
+            var sighting = new NetworkSighting(row.Ts, account.Hash, isNew, row.Prompted ? row.SimHash : 0, ja4 is null ? 0 : StableHash64.Of("ja4", ja4));
             ips.Add(ip!, sighting);
-            if (e.Proxy is { } proxy) proxies.Add(proxy, sighting);
+            if (row.Proxy != 0 && strings[row.Proxy] is { } proxy) proxies.Add(proxy, sighting);
         }
 
         var launchesTask = Launches(firstSeen);
-        var ipTask = ObserveAll<IIpGrain>(ips.Groups(), GrainKeys.Ip);
+        var ipTask = ObserveAll<IIpGrain>(ips.Groups(), GrainKeys.CanonicalIp);
         var proxyTask = ObserveAll<IProxyGrain>(proxies.Groups(), GrainKeys.Proxy);
         return ([.. accounts.Values], new NetworkContext(await ipTask, await proxyTask, await launchesTask));
-    }
-
-    /// <summary>Row <paramref name="i"/> (valid, as <see cref="ObserveNetworks"/> found it) as an event with its canonical IP.</summary>
-    private static RiskEvent Read(EventBatch batch, CanonicalIps canonicalIps, int i)
-    {
-        var e = batch.Event(i, out _)!;
-        var ip = canonicalIps.Of(i)!;
-        return ReferenceEquals(ip, e.Ip) ? e : e with { Ip = ip };
     }
 
     /// <summary>What the IPs, proxies and model catalogue answered for a batch: the context of its accounts.</summary>
@@ -181,11 +176,11 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         private readonly string?[] _canonical = new string?[batch.Strings?.Length ?? 0];
         private readonly bool[] _read = new bool[batch.Strings?.Length ?? 0];
 
-        /// <summary>The IP of row <paramref name="row"/>, whose strings are in the batch (<see cref="EventBatch.Event"/> read it).</summary>
+        /// <summary>The canonical IP of row <paramref name="row"/>; null if it has none, points outside the batch, or is not an address.</summary>
         public string? Of(int row)
         {
             var index = batch.Rows[row].Ip;
-            if (index == 0 || string.IsNullOrEmpty(batch.Strings![index])) return null;
+            if (index <= 0 || index >= _read.Length || string.IsNullOrEmpty(batch.Strings[index])) return null;
             if (!_read[index]) (_canonical[index], _read[index]) = (GrainKeys.NormalizeIp(batch.Strings[index]!), true);
             return _canonical[index];
         }

@@ -5,12 +5,6 @@ using Risk.Scoring;
 
 namespace Risk.Grains;
 
-public sealed class NetworkState
-{
-    public NetworkProfile Profile { get; set; } = new();
-    public OverrideAction Override { get; set; }
-}
-
 /// <summary>
 /// An IP or a proxy. One call per batch carries all its sightings, and the profile is sketches and decayed
 /// counters, so a proxy in front of 20,000 accounts costs the same memory as one in front of 20.
@@ -20,47 +14,31 @@ public abstract class NetworkGrain(
     IOptions<RiskGrainOptions> options,
     PolicyCache policies,
     ILogger log,
-    EntityKind kind) : WriteBehindGrain<NetworkState>(state, options), INetworkGrain
+    EntityKind kind) : EntityGrain<NetworkState>(state, options, policies, log), INetworkGrain
 {
+    /// <summary>Clusters this one linked lately, so that every batch does not send the same merges again.</summary>
     private readonly HashSet<string> _linked = [];
-    private Watchers? _watchers;
 
     private string FanoutReason => kind == EntityKind.Ip ? ReasonCodes.IpFanout : ReasonCodes.ProxyFanout;
-
-    private Watchers Watchers => _watchers ??= new(log);
-
-    public async Task<EntityRisk> Watch(IRiskReplicaGrain replica)
-    {
-        var policy = await policies.Get();
-        var risk = Risk(policy);
-        Watchers.Add(replica, risk, policy["push.min_score_change"]);
-        return risk;
-    }
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        _watchers?.Gone();
-        return base.OnDeactivateAsync(reason, cancellationToken);
-    }
 
     public async Task<EntityRisk> Observe(IReadOnlyList<NetworkSighting> sightings)
     {
         foreach (var s in sightings) State.Profile.Observe(s);
         MarkDirty();
-        var policy = await policies.Get();
+        var policy = await Policies.Get();
         var risk = Risk(policy);
-        _watchers?.TellIfMoved(() => risk, policy["push.min_score_change"]);
+        TellWatchers(policy, risk);
         return risk;
     }
 
-    public async Task<EntityRisk> GetRisk() => Risk(await policies.Get());
+    public async Task<EntityRisk> GetRisk() => Risk(await Policies.Get());
 
     public async Task NoteMembers(IReadOnlyList<MemberStatus> members)
     {
-        var policy = await policies.Get();
+        var policy = await Policies.Get();
         foreach (var m in members) State.Profile.Observe(m, State.Profile.LastSeen);
         MarkDirty();
-        _watchers?.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
+        TellWatchers(policy);
         if (!IsHub(policy))
         {
             foreach (var m in members)
@@ -72,7 +50,6 @@ public abstract class NetworkGrain(
         foreach (var cluster in State.Profile.FlaggedClusters.Concat(flaggedClusters))
         {
             State.Profile.HubCluster ??= cluster;
-            // Remember what was linked lately, so that every batch does not send the same merges again.
             if (cluster != State.Profile.HubCluster && _linked.Add(cluster))
                 _ = GrainFactory.Grain<IClusterGrain>(State.Profile.HubCluster).Merge(cluster);
         }
@@ -85,27 +62,9 @@ public abstract class NetworkGrain(
     /// own signals flag: a crowd of ordinary users never merges anything, whatever it shares.
     /// </summary>
     private bool IsHub(PolicyView policy) =>
-        State.Profile.FlaggedShare() >= policy["cluster.link_flagged_share"] && State.Profile.Accounts.Estimate() >= policy["cluster.link_min_accounts"];
+        State.Profile.FlaggedShare() >= policy[Knobs.ClusterLinkFlaggedShare] && State.Profile.Accounts.Estimate() >= policy[Knobs.ClusterLinkMinAccounts];
 
-    public async Task SetOverride(OverrideAction action)
-    {
-        State.Override = action;
-        await WriteThrough();
-        var policy = await policies.Get();
-        _watchers?.TellIfMoved(() => Risk(policy), policy["push.min_score_change"]);
-    }
+    protected override void ApplyOverride(OverrideAction action) => State.Override = action;
 
-    private EntityRisk Risk(PolicyView policy) => State.Profile.Assess(policy, FanoutReason).ToRisk(State.Override, State.Profile.Events);
+    protected override EntityRisk Risk(PolicyView policy) => State.Profile.Assess(policy, FanoutReason).ToRisk(State.Override, State.Profile.Events);
 }
-
-public sealed class IpGrain(
-    [PersistentState("ip", RiskGrainOptions.StorageName)] IPersistentState<NetworkState> state,
-    IOptions<RiskGrainOptions> options,
-    PolicyCache policies,
-    ILogger<IpGrain> log) : NetworkGrain(state, options, policies, log, EntityKind.Ip), IIpGrain;
-
-public sealed class ProxyGrain(
-    [PersistentState("proxy", RiskGrainOptions.StorageName)] IPersistentState<NetworkState> state,
-    IOptions<RiskGrainOptions> options,
-    PolicyCache policies,
-    ILogger<ProxyGrain> log) : NetworkGrain(state, options, policies, log, EntityKind.Proxy), IProxyGrain;

@@ -31,7 +31,7 @@ public sealed partial class PolicyGrain(
 
     public async Task<RiskPolicy> Set(string key, double value, string actor)
     {
-        if (PolicyCatalog.Check(key, value) is { } problem) throw new ArgumentException(problem, nameof(key));
+        if (PolicyCatalog.Check(key, value) is { } problem) throw new ArgumentException(problem);
         var old = Policy.Settings.TryGetValue(key, out var v) ? v : PolicyCatalog.ByKey[key].Default;
         var settings = new Dictionary<string, double>(Policy.Settings) { [key] = value };
         return await Commit(settings, key, Format(old), Format(value), actor);

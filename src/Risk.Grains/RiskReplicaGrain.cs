@@ -18,17 +18,17 @@ namespace Risk.Grains;
 /// answered the read and is then within half the push threshold of it (<see cref="Watchers.Add"/>).
 /// </para>
 /// <para>
-/// It stays active at least <see cref="IOverridable.WatchFor"/> after its last call, longer than any gateway
+/// It stays active at least <see cref="WatchTerms.Span"/> after its last call, longer than any gateway
 /// trusts a watch of it (90 % of that), so a gateway never holds a risk that no replica will push to.
 /// </para>
 /// </summary>
 [Reentrant, CollectionAgeLimit(Minutes = 5)]
 public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Grain, IRiskReplicaGrain
 {
-    private static readonly long RenewTicks = Ticks(IOverridable.WatchFor / 2);
-    private static readonly long TrustTicks = Ticks(IOverridable.TrustFor);
+    /// <summary>Renewed half-way through, the latest a watcher may (a renewal then has time to fail and be retried).</summary>
+    private static readonly WatchTerms Terms = new(WatchTerms.Span / 2, Stopwatch.Frequency);
 
-    private readonly ObserverManager<IDecisionObserver> _gateways = new(IOverridable.WatchFor, log);
+    private readonly ObserverManager<IDecisionObserver> _gateways = new(WatchTerms.Span, log);
     private EntityKind _kind;
     private string _key = "";
     private EntityRisk? _risk;
@@ -50,9 +50,9 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
     public Task<EntityRisk> Watch(IDecisionObserver observer)
     {
         _gateways.Subscribe(observer, observer);
-        var age = Stopwatch.GetTimestamp() - _watchedAt;
-        if (_risk is not { } risk || _watchedAt == 0 || age >= TrustTicks) return Read();
-        if (age >= RenewTicks) _ = Renew();
+        var standing = Terms.Of(_watchedAt, Stopwatch.GetTimestamp());
+        if (_risk is not { } risk || standing == WatchStanding.Lapsed) return Read();
+        if (standing == WatchStanding.Renew) _ = Renew();
         return Task.FromResult(risk);
     }
 
@@ -100,8 +100,6 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
         try { await Read(); }
         catch (Exception e) { LogRenewFailed(e, _kind, _key); } // a later miss renews, or reads once the watch may have lapsed
     }
-
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the watch on the {Kind} {Key} failed")]
     private partial void LogRenewFailed(Exception e, EntityKind kind, string key);

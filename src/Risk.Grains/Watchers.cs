@@ -11,7 +11,7 @@ namespace Risk.Grains;
 /// </summary>
 public sealed class Watchers(ILogger log)
 {
-    private readonly ObserverManager<IRiskReplicaGrain> _replicas = new(IOverridable.WatchFor, log);
+    private readonly ObserverManager<IRiskReplicaGrain> _replicas = new(WatchTerms.Span, log);
     private double _toldScore;
     private OverrideAction _toldOverride;
 

@@ -78,7 +78,7 @@ public sealed class AccountProfile
     }
 
     public bool IsNewAt(DateTime ts, PolicyView policy) =>
-        Created is { } c && ts - c < TimeSpan.FromDays(policy["account.new_days"]);
+        Created is { } c && ts - c < TimeSpan.FromDays(policy[Knobs.AccountNewDays]);
 
     /// <summary>What the account's state says as of its latest event, in plain units; the input of <see cref="Assess"/>.</summary>
     public AccountSignals Measure()
@@ -119,35 +119,36 @@ public sealed class AccountProfile
         if (Events == 0) return a;
         var m = Measure();
         // Shares of a handful of prompts say little; confidence grows with the prompts seen.
-        var confidence = Assessment.Ramp(m.Prompts, 0, policy["account.min_requests"]);
+        var confidence = Evidence.Ramp(m.Prompts, 0, policy[Knobs.AccountMinRequests]);
         // The discounted tiers are where fraudulent sign-ups go; an established lab or school has earned its standing.
-        var young = m.AgeDays is not { } age || age < policy["tier.scrutiny_days"];
-        var scrutiny = young && Tier is AccountTier.Edu or AccountTier.Research or AccountTier.Startup ? policy["tier.scrutiny_multiplier"] : 1;
-        void Content(string code, double share, double from, double to) =>
-            a.Add(code, policy.Weight(code) * scrutiny, Assessment.Ramp(share, from, to) * confidence);
+        var young = m.AgeDays is not { } age || age < policy[Knobs.TierScrutinyDays];
+        var scrutiny = young && Tier is AccountTier.Edu or AccountTier.Research or AccountTier.Startup ? policy[Knobs.TierScrutinyMultiplier] : 1;
+        void Content(string code, double share, RampKnobs ramp) =>
+            a.Add(code, policy.Weight(code) * scrutiny, policy.Ramp(ramp, share) * confidence);
 
-        Content(ReasonCodes.CotElicitation, m.CotShare, 0.3, 0.8);
-        Content(ReasonCodes.RubricGrading, m.RubricShare, 0.2, 0.6);
-        Content(ReasonCodes.AgenticExtraction, m.AgenticShare, 0.5, 0.95);
-        Content(ReasonCodes.SensitiveRewrite, m.SensitiveShare, 0.1, 0.4);
-        Content(ReasonCodes.TemplateReuse, m.TemplateReuseShare, 0.3, 0.8);
+        Content(ReasonCodes.CotElicitation, m.CotShare, Knobs.CotElicitationShare);
+        Content(ReasonCodes.RubricGrading, m.RubricShare, Knobs.RubricGradingShare);
+        Content(ReasonCodes.AgenticExtraction, m.AgenticShare, Knobs.AgenticShare);
+        Content(ReasonCodes.SensitiveRewrite, m.SensitiveShare, Knobs.SensitiveRewriteShare);
+        Content(ReasonCodes.TemplateReuse, m.TemplateReuseShare, Knobs.TemplateReuseShare);
 
-        var highVolume = policy["account.high_volume_per_day"];
-        a.Add(ReasonCodes.HighVolume, policy.Weight(ReasonCodes.HighVolume), Assessment.Ramp(m.RequestsPerDay, highVolume, 3 * highVolume));
+        var full = policy[Knobs.AccountFullAtMultiple];
+        var highVolume = policy[Knobs.AccountHighVolumePerDay];
+        a.Add(ReasonCodes.HighVolume, policy.Weight(ReasonCodes.HighVolume), Evidence.Ramp(m.RequestsPerDay, highVolume, full * highVolume));
         // Cost, not only count: a few huge requests can cost more than many small ones.
-        var highTokens = policy["account.high_tokens_per_day"];
-        a.Add(ReasonCodes.HighTokenVolume, policy.Weight(ReasonCodes.HighTokenVolume), Assessment.Ramp(m.TokensPerDay, highTokens, 3 * highTokens));
+        var highTokens = policy[Knobs.AccountHighTokensPerDay];
+        a.Add(ReasonCodes.HighTokenVolume, policy.Weight(ReasonCodes.HighTokenVolume), Evidence.Ramp(m.TokensPerDay, highTokens, full * highTokens));
         if (m.Gaps >= 10)
-            a.Add(ReasonCodes.MachineTiming, policy.Weight(ReasonCodes.MachineTiming), Assessment.Ramp(-m.GapSpread, -0.7, -0.2));
+            a.Add(ReasonCodes.MachineTiming, policy.Weight(ReasonCodes.MachineTiming), policy.Ramp(Knobs.MachineTimingGapSpread, m.GapSpread));
         if (m.Events >= 48)
-            a.Add(ReasonCodes.RoundTheClock, policy.Weight(ReasonCodes.RoundTheClock), Assessment.Ramp(m.ActiveHours, 16, 22));
-        var manyIps = policy["account.many_ips"];
-        a.Add(ReasonCodes.ManyIps, policy.Weight(ReasonCodes.ManyIps), Assessment.Ramp(m.DistinctIps, manyIps, 3 * manyIps));
+            a.Add(ReasonCodes.RoundTheClock, policy.Weight(ReasonCodes.RoundTheClock), policy.Ramp(Knobs.RoundTheClockHours, m.ActiveHours));
+        var manyIps = policy[Knobs.AccountManyIps];
+        a.Add(ReasonCodes.ManyIps, policy.Weight(ReasonCodes.ManyIps), Evidence.Ramp(m.DistinctIps, manyIps, full * manyIps));
         if (m.Tokens > 2000)
-            a.Add(ReasonCodes.OutputHeavy, policy.Weight(ReasonCodes.OutputHeavy), Assessment.Ramp(m.OutputToInput, 4, 12));
+            a.Add(ReasonCodes.OutputHeavy, policy.Weight(ReasonCodes.OutputHeavy), policy.Ramp(Knobs.OutputHeavyRatio, m.OutputToInput));
         // Moving much of one's traffic to a model within hours of its launch is what a distillation operation
         // does; people adopt new models over days.
-        a.Add(ReasonCodes.EarlyModelSwitch, policy.Weight(ReasonCodes.EarlyModelSwitch), Assessment.Ramp(m.EarlyModelShare, 0.25, 0.5) * confidence);
+        a.Add(ReasonCodes.EarlyModelSwitch, policy.Weight(ReasonCodes.EarlyModelSwitch), policy.Ramp(Knobs.EarlyModelSwitchShare, m.EarlyModelShare) * confidence);
         if (IsNewAt(LastSeen, policy)) a.Add(ReasonCodes.NewAccount, policy.Weight(ReasonCodes.NewAccount), 1);
         return a;
     }

@@ -44,13 +44,13 @@ public sealed class ClusterProfile
     {
         var a = new Assessment();
         var members = MemberCount;
-        if (members < policy["cluster.min_members"]) return a;
+        if (members < policy[Knobs.ClusterMinMembers]) return a;
         var flaggedShare = Math.Min(1, FlaggedMembers / (double)members);
         var reports = Reports.ValueAt(LastSeen, HalfLife);
         var meanScore = reports <= 0 ? 0 : ScoreSum.ValueAt(LastSeen, HalfLife) / reports;
-        var strength = Math.Max(Assessment.Ramp(flaggedShare, 0.2, 0.6), Assessment.Ramp(meanScore, 35, 60));
+        var strength = Math.Max(policy.Ramp(Knobs.ClusterFlaggedShare, flaggedShare), policy.Ramp(Knobs.ClusterMeanScore, meanScore));
         // Coordination at scale is the signal: risk grows from min_members to full strength at full_members.
-        var scale = Assessment.Ramp(members, policy["cluster.min_members"] - 1, policy["cluster.full_members"]);
+        var scale = Evidence.Ramp(members, policy[Knobs.ClusterMinMembers] - 1, policy[Knobs.ClusterFullMembers]);
         a.Add(ReasonCodes.ClusterRisk, policy.Weight(ReasonCodes.ClusterRisk), strength * scale);
         return a;
     }

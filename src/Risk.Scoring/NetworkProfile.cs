@@ -85,21 +85,21 @@ public sealed class NetworkProfile
         var a = new Assessment();
         if (Events == 0) return a;
         var accounts = Accounts.Estimate();
-        var fanout = policy["network.fanout_accounts"];
+        var fanout = policy[Knobs.NetworkFanoutAccounts];
         // Fan-out grows on a log scale: ten times the crowded level is full strength.
         a.Add(fanoutReason, policy.Weight(fanoutReason), accounts <= fanout ? 0 : Math.Log10(accounts / fanout));
         var requests = Requests.ValueAt(LastSeen, HalfLife);
-        if (requests < 20 || accounts < 5) return a;
+        if (requests < 20 || accounts < policy[Knobs.NetworkGroupAccounts.From]) return a;
         // The remaining signals describe groups: they mean nothing for an IP with a handful of accounts.
-        var group = Assessment.Ramp(accounts, 5, 20);
+        var group = policy.Ramp(Knobs.NetworkGroupAccounts, accounts);
         double Share(DecayedCounter c, DecayedCounter of) => of.ValueAt(LastSeen, HalfLife) is var d and > 0 ? c.ValueAt(LastSeen, HalfLife) / d : 0;
-        a.Add(ReasonCodes.NewAccountShare, policy.Weight(ReasonCodes.NewAccountShare), Assessment.Ramp(Share(NewAccountRequests, Requests), 0.5, 0.9) * group);
-        a.Add(ReasonCodes.TemplateOverlap, policy.Weight(ReasonCodes.TemplateOverlap), Assessment.Ramp(Share(CrossAccountTemplates, TemplateRequests), 0.3, 0.7) * group);
-        a.Add(ReasonCodes.Synchrony, policy.Weight(ReasonCodes.Synchrony), Assessment.Ramp(Share(SynchronousRequests, Requests), 0.4, 0.8) * group);
+        a.Add(ReasonCodes.NewAccountShare, policy.Weight(ReasonCodes.NewAccountShare), policy.Ramp(Knobs.NewAccountShare, Share(NewAccountRequests, Requests)) * group);
+        a.Add(ReasonCodes.TemplateOverlap, policy.Weight(ReasonCodes.TemplateOverlap), policy.Ramp(Knobs.TemplateOverlapShare, Share(CrossAccountTemplates, TemplateRequests)) * group);
+        a.Add(ReasonCodes.Synchrony, policy.Weight(ReasonCodes.Synchrony), policy.Ramp(Knobs.SynchronyShare, Share(SynchronousRequests, Requests)) * group);
         if (Fingerprints.Estimate() is var fingerprints and > 0)
             a.Add(ReasonCodes.FingerprintMonoculture, policy.Weight(ReasonCodes.FingerprintMonoculture),
-                Assessment.Ramp(accounts / fingerprints, 10, 50) * group);
-        a.Add(ReasonCodes.FlaggedMembers, policy.Weight(ReasonCodes.FlaggedMembers), Assessment.Ramp(FlaggedShare(), 0.3, 0.7) * group);
+                policy.Ramp(Knobs.FingerprintMonocultureRatio, accounts / fingerprints) * group);
+        a.Add(ReasonCodes.FlaggedMembers, policy.Weight(ReasonCodes.FlaggedMembers), policy.Ramp(Knobs.FlaggedMembersShare, FlaggedShare()) * group);
         return a;
     }
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Risk.Client;
-using Risk.Client.Simulation;
 using Risk.Contracts;
 
 namespace Risk.Benchmarks;

@@ -28,7 +28,7 @@ public sealed record DecideFigures(double P50, double P99, double ColdP99, doubl
     double IngestEventsPerSecond, long Pushes, long Watches, GcPauses SiloPauses, GcPauses ReadSidePauses);
 
 /// <summary>
-/// The engine against the Orleans ceiling on the same machine (issue 5): raw pings, ingest through RiskClient,
+/// The engine against the Orleans ceiling on the same machine: raw pings, ingest through RiskClient,
 /// decisions while ingest runs, and memory.
 /// </summary>
 public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
@@ -125,7 +125,7 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
 
         var cold = await Misses(gateway, asked, asked.Count, ingest, forget: false);
         // One unmeasured pass of each kind of miss: the decisions silo and this gateway have not run those paths yet,
-        // and their first calls (2-3 ms for 150 ms in one run) are compilation, not the steady state. The held pass
+        // and their first calls are compilation, not the steady state. The held pass
         // comes second: it holds every asked entity's risk again, which the other pass drops.
         await Misses(gateway, asked, asked.Count, ingest, forget: true);
         await Misses(gateway, asked, asked.Count, ingest, forget: false);

@@ -7,7 +7,7 @@ using Risk.Contracts;
 namespace Risk.Benchmarks;
 
 /// <summary>
-/// The gateway path (issue 4): a cached Decide; a cache miss against the raw Orleans ping of the same run; and the
+/// The gateway path: a cached Decide; a cache miss against the raw Orleans ping of the same run; and the
 /// latency nginx's auth step adds at a fixed request rate. Each figure is the median over several rounds.
 /// </summary>
 public sealed class GatewayBenchmark(IGrainFactory grains, Uri siloHttp, Scale scale)

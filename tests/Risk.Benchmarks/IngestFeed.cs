@@ -8,8 +8,7 @@ namespace Risk.Benchmarks;
 /// <summary>
 /// Ingest load from a process of its own (<c>Risk.Benchmarks feed</c>), for the decide step. The process that
 /// measures decisions then only decides, as a load generator is not part of a gateway: built into the measuring
-/// process, the generator's own GC paused it for 100 ms and more in one run, which its decision latencies then
-/// carried. The feed makes the same traffic from the same seed, so nothing but its arguments crosses over.
+/// process, the generator's own GC pauses would be carried by the decision latencies measured. The feed makes the same traffic from the same seed, so nothing but its arguments crosses over.
 /// </summary>
 public sealed class IngestFeed
 {

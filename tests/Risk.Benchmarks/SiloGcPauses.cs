@@ -12,7 +12,7 @@ public sealed record GcPauses(int Count, double MedianMs, double MaxMs, double S
 
 /// <summary>
 /// A silo's GC pauses over a stretch of a run, read from its runtime's events through EventPipe, as dotnet-trace
-/// reads them: a pause lasts from the runtime suspending managed threads to resuming them. Issue 5: a decision
+/// reads them: a pause lasts from the runtime suspending managed threads to resuming them. A decision
 /// that arrives in a pause waits for it, so a run shows what its latencies carry.
 /// </summary>
 public sealed class SiloGcPauses

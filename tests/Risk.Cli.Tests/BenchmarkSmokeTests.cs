@@ -3,7 +3,15 @@ using Risk.Tests.Shared;
 
 namespace Risk.Cli.Tests;
 
+/// <summary>Tests that load the machine: they run alone, after the others, so no test's timing margin pays for them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class Alone
+{
+    public const string Name = "alone";
+}
+
 /// <summary>The benchmark harness still runs and still reports every figure. It measures nothing here: CI machines are noisy.</summary>
+[Collection(Alone.Name)]
 public class BenchmarkSmokeTests
 {
     [Fact]

@@ -29,6 +29,9 @@ public sealed class SiloProcess : IAsyncLifetime
         [
             .. _extraArgs, "--Risk:SiloPort", SiloPort.ToString(), "--Risk:PrimarySiloPort", SiloPort.ToString(),
             "--Risk:GatewayPort", GatewayPort.ToString(), "--urls", Http.ToString(),
+            // A decision over HTTP that the silo cannot make in time is answered by the fail mode (allow). The tests
+            // check what each answer does, not how fast a loaded 2-core machine makes a first decision: seconds, not 1.
+            "--Risk:Gateway:DecisionTimeout", "00:00:10",
         ]);
         _silo.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _silo.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };

@@ -109,6 +109,13 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
         Assert.True(verdict.Decision.IsFlagged, $"replacement got {verdict.Decision.Action} {verdict.Decision.Score}");
         var cluster = await fixture.Grains.GetGrain<IClusterGrain>(verdict.Cluster!).GetRisk();
         Assert.Equal(13, cluster.Members);
+
+        // The report to the cluster is one-way; its answer is the cluster's push. The account's own risk, which every
+        // decision reads, takes it in, and the account counts as flagged from its one request on.
+        var decision = await Eventually(() => fixture.Grains.GetGrain<IDecisionGrain>(0).Decide("ring-replacement", null, null), d => d.IsFlagged);
+        Assert.True(decision.IsFlagged, $"the decision for the replacement was {decision.Action} {decision.Score}");
+        Assert.Contains(ReasonCodes.ClusterRisk, decision.Reasons);
+        Assert.Equal(Traffic.T0.AddHours(1), (await Verdict("ring-replacement")).FirstFlaggedAt);
     }
 
     [Fact]

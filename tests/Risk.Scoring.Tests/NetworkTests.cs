@@ -77,7 +77,7 @@ public class NetworkTests
             everything.Add(code, 100, 1);
         var weak = DecisionRules.Decide(Policy, new Assessment().Add(ReasonCodes.AgenticExtraction, 25, 1).ToRisk(), everything.ToRisk());
         var strong = DecisionRules.Decide(Policy, new Assessment().Add(ReasonCodes.CotElicitation, 50, 1).ToRisk(), everything.ToRisk());
-        Assert.True(weak.Score < Policy["threshold.throttle"], $"weak own evidence scored {weak.Score}");
+        Assert.True(weak.Score < Policy[Knobs.ThresholdThrottle], $"weak own evidence scored {weak.Score}");
         // Full context at full evidence, capped: 1 − (1 − 0.50)(1 − 0.35).
         Assert.Equal(68, strong.Score);
         Assert.Contains(ReasonCodes.FlaggedMembers, strong.Reasons);

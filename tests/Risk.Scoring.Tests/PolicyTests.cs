@@ -64,12 +64,12 @@ public class PolicyTests
         {
             static IEnumerable<ReasonScore> MaxPerCode(IEnumerable<ReasonScore> reasons) =>
                 reasons.GroupBy(r => r.Code).Select(g => new ReasonScore(g.Key, g.Max(r => r.Points)));
-            var own = Assessment.Combine(account.Reasons.Select(r => r.Points));
-            var gate = Assessment.Ramp(own, policy["network.context_from"], policy["network.context_full"]);
+            var own = Evidence.Combine(account.Reasons.Select(r => r.Points));
+            var gate = Evidence.Ramp(own, policy[Knobs.NetworkContextFrom], policy[Knobs.NetworkContextFull]);
             var raw = MaxPerCode(ip.Reasons.Concat(proxy.Reasons)).ToArray();
-            var context = Math.Min(Assessment.Combine(raw.Select(r => r.Points)), policy["network.max_points"]) * gate;
+            var context = Math.Min(Evidence.Combine(raw.Select(r => r.Points)), policy[Knobs.NetworkMaxPoints]) * gate;
             var network = gate <= 0 ? [] : raw.Select(r => r with { Points = r.Points * gate });
-            var score = (int)Math.Round(Assessment.Combine([own, context]));
+            var score = (int)Math.Round(Evidence.Combine([own, context]));
             var reasons = MaxPerCode(account.Reasons.Concat(network)).Where(r => r.Points >= 0.5)
                 .OrderByDescending(r => r.Points).Select(r => r.Code).ToArray();
             return new(DecisionRules.ActionFor(policy, score), score, reasons, policy.Version);
@@ -116,7 +116,7 @@ public class PolicyTests
     public void A_knob_missing_from_a_stored_policy_falls_back_to_its_default()
     {
         var old = new PolicyView(new RiskPolicy(3, new Dictionary<string, double>(), DateTime.UnixEpoch));
-        Assert.Equal(PolicyCatalog.ByKey["threshold.block"].Default, old["threshold.block"]);
+        Assert.Equal(PolicyCatalog.ByKey["threshold.block"].Default, old[Knobs.ThresholdBlock]);
     }
 
     [Theory]

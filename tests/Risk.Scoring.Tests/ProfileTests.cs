@@ -52,9 +52,9 @@ public class ProfileTests
         }
         var hot = extractor.Assess(Policy);
         var calm = ordinary.Assess(Policy);
-        Assert.True(hot.Score >= Policy["threshold.challenge"], $"extractor scored {hot.Score}");
+        Assert.True(hot.Score >= Policy[Knobs.ThresholdChallenge], $"extractor scored {hot.Score}");
         Assert.Contains(hot.ToRisk().Reasons, r => r.Code == ReasonCodes.CotElicitation);
-        Assert.True(calm.Score < Policy["threshold.throttle"], $"ordinary user scored {calm.Score}");
+        Assert.True(calm.Score < Policy[Knobs.ThresholdThrottle], $"ordinary user scored {calm.Score}");
     }
 
     [Fact]

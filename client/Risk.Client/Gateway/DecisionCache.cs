@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Risk.Contracts;
-using Risk.Scoring;
+using Risk.Edge;
 
 namespace Risk.Client.Gateway;
 
@@ -29,8 +29,7 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     /// A held risk is read again behind the answers once it is as old as a cached decision may be: the TTL bounds
     /// both, should a push be lost (a replica's silo crashing takes its "I am going" with it).
     /// </summary>
-    private readonly long _renewTicks;
-    private readonly long _trustTicks;
+    private readonly WatchTerms _terms;
     private long _epoch;
     private long _pushes;
     /// <summary>How often the entities were dropped: an entity not held has version -_forgets.</summary>
@@ -42,14 +41,13 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     /// <summary>Risks that replicas pushed here.</summary>
     public long Pushes;
 
-    /// <param name="ttl">Held to at most half of <see cref="IOverridable.WatchFor"/>: nothing may outlive the watches that keep it fresh, and renewals keep them.</param>
+    /// <param name="ttl">Held to at most half of <see cref="WatchTerms.Span"/>: nothing may outlive the watches that keep it fresh, and renewals keep them.</param>
     public DecisionCache(int capacity, TimeSpan ttl, TimeProvider? time = null)
     {
         _capacity = capacity;
         _time = time ?? TimeProvider.System;
-        _ttlTicks = Ticks(ttl < IOverridable.WatchFor / 2 ? ttl : IOverridable.WatchFor / 2);
-        _renewTicks = _ttlTicks;
-        _trustTicks = Ticks(IOverridable.TrustFor);
+        _terms = new WatchTerms(ttl, _time.TimestampFrequency);
+        _ttlTicks = (long)(_terms.RenewAfter.TotalSeconds * _time.TimestampFrequency);
     }
 
     public int Count => _entries.Count;
@@ -90,9 +88,10 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     }
 
     /// <summary>The entities' grain keys, with their versions and the policy epoch now.</summary>
-    public Stamp StampOf(string account, string? ip, string? proxy)
+    /// <param name="canonicalIp">The IP as <see cref="GrainKeys.NormalizeIp"/> gave it.</param>
+    public Stamp StampOf(string account, string? canonicalIp, string? proxy)
     {
-        var (a, i, p) = (GrainKeys.Account(account), ip is null ? null : GrainKeys.Ip(ip), proxy is null ? null : GrainKeys.Proxy(proxy));
+        var (a, i, p) = (GrainKeys.Account(account), canonicalIp is null ? null : GrainKeys.CanonicalIp(canonicalIp), proxy is null ? null : GrainKeys.Proxy(proxy));
         return new(Volatile.Read(ref _epoch), a, VersionOf(EntityKind.Account, a), i, VersionOf(EntityKind.Ip, i), p, VersionOf(EntityKind.Proxy, p));
     }
 
@@ -103,11 +102,11 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     public EntityRisk? HeldRisk(EntityKind kind, string key, out bool renew)
     {
         renew = false;
-        // Never watched (0): a push alone, for an entity this gateway no longer asks about, says nothing of the watch.
-        if (!_entities.TryGetValue((kind, key), out var held) || held.Risk is null || held.WatchedAt == 0) return null;
-        var age = Now - held.WatchedAt;
-        if (age >= _trustTicks) return null;
-        renew = age >= _renewTicks;
+        if (!_entities.TryGetValue((kind, key), out var held) || held.Risk is null) return null;
+        // Never watched (0, so Lapsed): a push alone, for an entity this gateway no longer asks about, says nothing of the watch.
+        var standing = _terms.Of(held.WatchedAt, Now);
+        if (standing == WatchStanding.Lapsed) return null;
+        renew = standing == WatchStanding.Renew;
         return held.Risk;
     }
 
@@ -178,8 +177,6 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     {
         if (_entities.Count >= _capacity) Forget();
     }
-
-    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 }
 
 /// <summary>What a miss reads before it asks: its entities' grain keys, their versions, and the policy epoch.</summary>

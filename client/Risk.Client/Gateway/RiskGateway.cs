@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Risk.Contracts;
-using Risk.Scoring;
+using Risk.Edge;
 
 namespace Risk.Client.Gateway;
 
@@ -75,11 +75,11 @@ public sealed partial class RiskGateway : BackgroundService
             _metrics.Decided(cached, GatewayMetrics.FromCache);
             return ValueTask.FromResult(cached);
         }
-        DecisionRules.RequireValid(account, ip);
+        var canonicalIp = DecisionRules.CanonicalRequest(account, ip, proxy);
         // Versions before anything is read: a push that races with the decision makes its entry stale, not wrong.
-        var stamp = Cache.StampOf(account, ip, proxy);
+        var stamp = Cache.StampOf(account, canonicalIp, proxy);
         // Not started (nothing would keep held risks fresh) or no policy yet: the silo decides; nothing is kept.
-        if (_observerRef is not { } observer || Cache.Policy.Current is not { } policy) return new(FromSilo(account, ip, proxy, ct));
+        if (_observerRef is not { } observer || Cache.Policy.Current is not { } policy) return new(FromSilo(account, canonicalIp, proxy, ct));
         var accountRisk = Held(EntityKind.Account, stamp.Account, observer);
         var ipRisk = Held(EntityKind.Ip, stamp.Ip, observer);
         var proxyRisk = Held(EntityKind.Proxy, stamp.Proxy, observer);

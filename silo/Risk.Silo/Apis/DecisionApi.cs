@@ -1,6 +1,6 @@
 using System.Globalization;
-using Risk.Client;
 using Risk.Client.Gateway;
+using Risk.Edge;
 using Risk.Contracts;
 using Risk.Grains;
 
@@ -20,9 +20,15 @@ public static class DecisionApi
 
     private static async Task<IResult> Decision(string? account, string? ip, string? proxy, RiskGateway gateway)
     {
-        if (Problem(account, ip, proxy) is { } problem) return Results.Problem(problem, statusCode: 400);
-        var decision = await gateway.Decide(account!, Blank(ip), Blank(proxy));
-        return Results.Text(Wire.DecisionJson(decision), "application/json");
+        try
+        {
+            var decision = await gateway.Decide(account ?? "", Blank(ip), Blank(proxy));
+            return Results.Text(Wire.DecisionJson(decision), "application/json");
+        }
+        catch (ArgumentException e)
+        {
+            return Results.Problem(e.Message, statusCode: 400);
+        }
     }
 
     /// <summary>
@@ -41,12 +47,16 @@ public static class DecisionApi
             http.Response.Headers["X-Risk-Reasons"] = "missing_account";
             return Results.StatusCode(StatusCodes.Status401Unauthorized);
         }
-        if (Problem(account, ip, proxy) is { } problem)
+        Decision decision;
+        try
+        {
+            decision = await gateway.Decide(account, ip, proxy);
+        }
+        catch (ArgumentException e)
         {
             http.Response.Headers["X-Risk-Reasons"] = "bad_request";
-            return Results.Problem(problem, statusCode: 400);
+            return Results.Problem(e.Message, statusCode: 400);
         }
-        var decision = await gateway.Decide(account, ip, proxy);
         var response = http.Response.Headers;
         response["X-Risk-Action"] = Wire.Action(decision.Action);
         response["X-Risk-Score"] = decision.Score.ToString(CultureInfo.InvariantCulture);
@@ -58,21 +68,11 @@ public static class DecisionApi
                 return Results.Ok();
             case DecisionAction.Throttle:
                 var policy = await policies.Get();
-                response.RetryAfter = ((int)policy["throttle.retry_after_s"]).ToString(CultureInfo.InvariantCulture);
+                response.RetryAfter = ((int)policy[Knobs.ThrottleRetryAfterSeconds]).ToString(CultureInfo.InvariantCulture);
                 return Results.StatusCode(StatusCodes.Status429TooManyRequests);
             default:
                 return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
-    }
-
-    /// <summary>The event contract's rules for the identifiers of a decision; null when they are fine.</summary>
-    private static string? Problem(string? account, string? ip, string? proxy)
-    {
-        if (string.IsNullOrEmpty(account)) return "account: required";
-        if (account.Length > EventRules.MaxStringLength) return $"account: longer than {EventRules.MaxStringLength} characters";
-        if (Blank(ip) is { } address && GrainKeys.NormalizeIp(address) is null) return "ip: not an IPv4 or IPv6 address";
-        if (proxy is { Length: > EventRules.MaxStringLength }) return $"proxy: longer than {EventRules.MaxStringLength} characters";
-        return null;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -1,7 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Risk.Client;
+using Risk.Edge;
 using Risk.Contracts;
 
 namespace Risk.Silo.Apis;
@@ -13,7 +12,8 @@ public static class EventsApi
 
     /// <summary>
     /// 202 with the count applied and each refused event's index and reason; 400 when the body is not a JSON array
-    /// or JSON Lines at all; 413 past the size limits. One bad event never costs the others.
+    /// or JSON Lines at all; 413 past the size limits. One bad event never costs the others; the IP of each is
+    /// checked by ingest, which refuses it by index like any other field.
     /// </summary>
     private static async Task<IResult> Ingest(HttpRequest request, IGrainFactory grains, IOptions<HttpApiOptions> options, CancellationToken ct)
     {
@@ -30,19 +30,18 @@ public static class EventsApi
             return Results.Problem($"the body is larger than {limits.MaxBodyBytes} bytes", statusCode: 413);
         }
 
-        var items = Split(body);
-        if (items is null) return Results.Problem("the body must be a JSON array of events or JSON Lines", statusCode: 400);
-        if (items.Count > limits.MaxEventsPerRequest)
+        var now = DateTime.UtcNow;
+        var events = Read(body, now);
+        if (events is null) return Results.Problem("the body must be a JSON array of events or JSON Lines", statusCode: 400);
+        if (events.Count > limits.MaxEventsPerRequest)
             return Results.Problem($"at most {limits.MaxEventsPerRequest} events per request", statusCode: 413);
 
-        var now = DateTime.UtcNow;
         var rejections = new List<Rejection>();
-        var valid = new List<(int Index, RiskEvent Event)>(items.Count);
-        for (var i = 0; i < items.Count; i++)
+        var valid = new List<(int Index, RiskEvent Event)>(events.Count);
+        for (var i = 0; i < events.Count; i++)
         {
-            var parsed = EventReader.Parse(items[i].Span, now);
-            if (parsed.Event is null) rejections.Add(new Rejection(i, parsed.Error!));
-            else valid.Add((i, parsed.Event));
+            if (events[i].Event is { } e) valid.Add((i, e));
+            else rejections.Add(new Rejection(i, events[i].Error!));
         }
         var ingest = grains.GetGrain<IIngestGrain>(0);
         foreach (var chunk in valid.Chunk(Math.Max(1, limits.BatchSize)))
@@ -53,40 +52,44 @@ public static class EventsApi
         rejections.Sort((a, b) => a.Index.CompareTo(b.Index));
         return Results.Json(new
         {
-            accepted = items.Count - rejections.Count,
+            accepted = events.Count - rejections.Count,
             rejected = rejections.Count,
             rejections = rejections.Select(r => new { index = r.Index, reason = r.Reason }),
         }, Wire.Json, statusCode: 202);
     }
 
-    /// <summary>The body's events as raw JSON each: the elements of an array, or the non-blank lines. Null if neither.</summary>
-    private static List<ReadOnlyMemory<byte>>? Split(byte[] body)
+    /// <summary>
+    /// The body's events, each parsed once: the elements of an array, or the non-blank lines of JSON Lines. Null when
+    /// the body is neither: it must open with '[' or '{' (after blanks), so a stray text is a bad request, not an
+    /// event refused.
+    /// </summary>
+    private static List<ParsedEvent>? Read(byte[] body, DateTime now)
     {
-        var start = 0;
-        while (start < body.Length && char.IsWhiteSpace((char)body[start])) start++;
-        if (start == body.Length) return [];
-        if (body[start] == '[')
+        var text = body.AsSpan().TrimStart(" \t\r\n"u8);
+        if (text.IsEmpty) return [];
+        if (text[0] == (byte)'[')
         {
             try
             {
                 using var doc = JsonDocument.Parse(body);
                 if (doc.RootElement.ValueKind != JsonValueKind.Array) return null;
-                return doc.RootElement.EnumerateArray().Select(e => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(e.GetRawText())).ToList();
+                return doc.RootElement.EnumerateArray().Select(e => EventReader.Parse(e, now)).ToList();
             }
             catch (JsonException)
             {
                 return null;
             }
         }
-        var lines = new List<ReadOnlyMemory<byte>>();
-        ReadOnlyMemory<byte> memory = body;
-        while (memory.Length > 0)
+        if (text[0] != (byte)'{') return null;
+        var events = new List<ParsedEvent>();
+        ReadOnlySpan<byte> rest = body;
+        while (!rest.IsEmpty)
         {
-            var end = memory.Span.IndexOf((byte)'\n');
-            var line = end < 0 ? memory : memory[..end];
-            memory = end < 0 ? ReadOnlyMemory<byte>.Empty : memory[(end + 1)..];
-            if (!line.Span.Trim(" \t\r"u8).IsEmpty) lines.Add(line);
+            var end = rest.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? ReadOnlySpan<byte>.Empty : rest[(end + 1)..];
+            if (!line.Trim(" \t\r"u8).IsEmpty) events.Add(EventReader.Parse(line, now));
         }
-        return lines;
+        return events;
     }
 }

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text.Json;
+using Risk.Contracts;
+
+namespace Risk.Edge;
+
+/// <summary>One line of input: the event, or why it was refused.</summary>
+public readonly record struct ParsedEvent(RiskEvent? Event, string? Error);
+
+/// <summary>
+/// Reads the JSON event contract. The prompt text is turned into <see cref="PromptSignals"/> here and dropped.
+/// Every refusal names the field at fault; unknown fields are ignored.
+/// </summary>
+public static class EventReader
+{
+    public const int MaxLineBytes = 64 * 1024;
+
+    public static ParsedEvent Parse(ReadOnlySpan<byte> utf8Json, DateTime utcNow)
+    {
+        if (utf8Json.Length > MaxLineBytes) return Fail($"event: longer than {MaxLineBytes} bytes");
+        try
+        {
+            using var doc = JsonDocument.Parse(utf8Json.ToArray());
+            return Parse(doc.RootElement, utcNow);
+        }
+        catch (JsonException e)
+        {
+            return Fail($"json: {e.Message.Split(". ")[0]}");
+        }
+    }
+
+    public static ParsedEvent Parse(JsonElement json, DateTime utcNow)
+    {
+        if (json.ValueKind != JsonValueKind.Object) return Fail("event: expected a JSON object");
+        try
+        {
+            var prompt = OptionalString(json, "prompt", maxLength: int.MaxValue);
+            var e = new RiskEvent(
+                Ts: RequiredTime(json, "ts"),
+                Account: OptionalString(json, "account") ?? throw new FieldException("account: required"),
+                Ip: OptionalString(json, "ip") ?? throw new FieldException("ip: required"),
+                Proxy: OptionalString(json, "proxy"),
+                Asn: OptionalInt(json, "asn"),
+                Ja4: OptionalString(json, "ja4"),
+                Payment: OptionalString(json, "payment"),
+                Tier: OptionalTier(json),
+                AccountCreated: OptionalTime(json, "accountCreated"),
+                Model: OptionalString(json, "model"),
+                Prompt: prompt is null ? null : PromptFeatures.Extract(prompt),
+                InTokens: OptionalInt(json, "inTokens") ?? 0,
+                OutTokens: OptionalInt(json, "outTokens") ?? 0);
+            return EventRules.Check(e, utcNow) is { } problem ? Fail(problem) : new ParsedEvent(e, null);
+        }
+        catch (FieldException f)
+        {
+            return Fail(f.Message);
+        }
+    }
+
+    /// <summary>Just the time and the account of a line, or null; for second passes over a file already replayed.</summary>
+    public static (DateTime Ts, string Account)? ParseHeader(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(utf8Json.ToArray());
+            var json = doc.RootElement;
+            if (json.ValueKind != JsonValueKind.Object || OptionalString(json, "account") is not { } account) return null;
+            return OptionalTime(json, "ts") is { } ts ? (ts, account) : null;
+        }
+        catch (Exception e) when (e is JsonException or FieldException)
+        {
+            return null;
+        }
+    }
+
+    private static ParsedEvent Fail(string reason) => new(null, reason);
+
+    private static string? OptionalString(JsonElement json, string name, int maxLength = EventRules.MaxStringLength)
+    {
+        if (!json.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.String) throw new FieldException($"{name}: expected a string");
+        var s = v.GetString()!;
+        // Prompts may be long; they are reduced to features and never stored.
+        if (s.Length > maxLength) throw new FieldException($"{name}: longer than {maxLength} characters");
+        return s;
+    }
+
+    private static int? OptionalInt(JsonElement json, string name)
+    {
+        if (!json.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i)) throw new FieldException($"{name}: expected an integer");
+        return i;
+    }
+
+    private static DateTime RequiredTime(JsonElement json, string name) =>
+        OptionalTime(json, name) ?? throw new FieldException($"{name}: required");
+
+    private static DateTime? OptionalTime(JsonElement json, string name)
+    {
+        var s = OptionalString(json, name);
+        if (s is null) return null;
+        // Only times that say they are UTC ("Z" or an offset) are taken; a bare local time is ambiguous.
+        if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+            || !(s.EndsWith('Z') || s.EndsWith('z') || HasOffset(s)))
+            throw new FieldException($"{name}: expected an ISO-8601 UTC time such as 2026-03-02T10:15:00Z");
+        return t.UtcDateTime;
+    }
+
+    private static bool HasOffset(string s) => s.Length > 6 && (s[^6] is '+' or '-') && s[^3] == ':';
+
+    private static AccountTier OptionalTier(JsonElement json) => OptionalString(json, "tier") switch
+    {
+        null => AccountTier.Unknown,
+        "standard" => AccountTier.Standard,
+        "edu" => AccountTier.Edu,
+        "research" => AccountTier.Research,
+        "startup" => AccountTier.Startup,
+        "enterprise" => AccountTier.Enterprise,
+        _ => throw new FieldException("tier: expected one of standard, edu, research, startup, enterprise"),
+    };
+
+    private sealed class FieldException(string message) : Exception(message);
+}

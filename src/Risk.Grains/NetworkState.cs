@@ -1,0 +1,11 @@
+using Risk.Contracts;
+using Risk.Scoring;
+
+namespace Risk.Grains;
+
+/// <summary>What an IP or proxy keeps: sketches and decayed counters of the accounts behind it, and its override.</summary>
+public sealed class NetworkState
+{
+    public NetworkProfile Profile { get; set; } = new();
+    public OverrideAction Override { get; set; }
+}

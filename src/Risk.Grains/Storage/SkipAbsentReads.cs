@@ -1,0 +1,92 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+using Risk.Scoring;
+
+namespace Risk.Grains;
+
+/// <summary>
+/// Azure Table storage that does not read what cannot be there. Every new account, IP, proxy and cluster used to
+/// read storage on its first activation and find nothing: half of all storage calls, and what held ingest on Azure
+/// Table far below memory storage's speed. A Bloom filter of the keys that may have a record,
+/// in <see cref="Shards"/> grains (<see cref="StoredKeysGrain"/>), answers instead. A key enters it before its
+/// record's first write and never leaves, so the filter can only say "maybe" wrongly (then the read is made, as
+/// before), never "no" wrongly. Policy and the model catalogue are always read.
+/// <para>
+/// If a record is stored that the filter does not hold (its shard rows lost, or a key whose shard could not
+/// answer its claim and that was first written on the way down, when shards are not asked), the entity starts
+/// empty and its first write, an insert, fails on the stored record: <see cref="WriteBehindGrain{TState}"/> then
+/// drops the activation and the next one reads what is stored. The layout (<see cref="Shards"/>,
+/// <see cref="BitsPerShard"/>, <see cref="KeyFilter"/>'s probes) is part of a table's data: change it only with a
+/// new table.
+/// </para>
+/// </summary>
+public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvider services, ILogger<SkipAbsentReads> log) : IGrainStorage
+{
+    /// <summary>The plain Azure Table provider, which the shards themselves use.</summary>
+    public const string Storage = "risk-table";
+
+    public const int Shards = 64;
+
+    /// <summary>64 KB a shard, 4 MB in all: a false "maybe" for about 1 % of keys up to 3.3 million stored keys, 5 % at 5.6 million.</summary>
+    public const int BitsPerShard = 1 << 19;
+
+    /// <summary>How long a shard gathers new keys before it writes them (and a first write waits at most).</summary>
+    public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(1);
+
+    private static readonly FrozenSet<string> Filtered = FrozenSet.ToFrozenSet(["account", "ip", "proxy", "cluster"], StringComparer.Ordinal);
+
+    private IGrainFactory? _grains;
+    private IHostApplicationLifetime? _lifetime;
+
+    private IGrainFactory Grains => _grains ??= services.GetRequiredService<IGrainFactory>();
+
+    private bool Stopping => (_lifetime ??= services.GetService<IHostApplicationLifetime>())?.ApplicationStopping.IsCancellationRequested ?? false;
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (Filtered.Contains(stateName))
+        {
+            var hash = Hash(stateName, grainId);
+            bool mayExist;
+            try { mayExist = await Shard(hash).Claim(hash); }
+            catch (Exception ex)
+            {
+                LogShardFailed(ex, grainId);
+                mayExist = true;
+            }
+            if (!mayExist)
+            {
+                RiskMetrics.StateReadsSkipped.Add(1);
+                return;
+            }
+        }
+        await table.ReadStateAsync(stateName, grainId, grainState);
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        // On the way down the shards deactivate with everything else, and each stores its claims as it goes, so a
+        // key claimed when its entity was read is stored already. Asking a shard then would only fail (placement
+        // retries every call to a grain that can no longer activate) and slow the flush past the host's shutdown
+        // timeout; in one run that cost 49 of 6,667 accounts' state.
+        if (!grainState.RecordExists && Filtered.Contains(stateName) && !Stopping)
+        {
+            var hash = Hash(stateName, grainId);
+            await Shard(hash).Register(hash);
+        }
+        await table.WriteStateAsync(stateName, grainId, grainState);
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        table.ClearStateAsync(stateName, grainId, grainState);
+
+    private static ulong Hash(string stateName, GrainId grainId) => StableHash64.Of(stateName, grainId.ToString());
+
+    private IStoredKeysGrain Shard(ulong hash) => Grains.GetGrain<IStoredKeysGrain>((long)(hash % Shards));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored-keys shard for {GrainId} did not answer")]
+    private partial void LogShardFailed(Exception e, GrainId grainId);
+}

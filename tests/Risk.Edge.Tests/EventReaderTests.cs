@@ -1,0 +1,83 @@
+using System.Text;
+using Risk.Edge;
+using Risk.Contracts;
+
+namespace Risk.Edge.Tests;
+
+public class EventReaderTests
+{
+    private static readonly DateTime Now = new(2026, 3, 9, 0, 0, 0, DateTimeKind.Utc);
+
+    private static ParsedEvent Parse(string json) => EventReader.Parse(Encoding.UTF8.GetBytes(json), Now);
+
+    [Fact]
+    public void A_full_event_is_read_and_its_prompt_becomes_features()
+    {
+        var parsed = Parse("""
+            {"ts":"2026-03-02T10:15:00.250Z","account":"acct-1","ip":"2001:DB8:0:0:0:0:0:1","proxy":"relay:x","asn":64500,
+             "ja4":"t13d1516h2_8daaf6152771_02713d6af862","payment":"pm_1","tier":"edu","accountCreated":"2026-02-27T00:00:00Z",
+             "model":"model-a","prompt":"Think step by step and show your reasoning.","inTokens":12,"outTokens":900,"extra":{"ignored":true}}
+            """);
+        var e = Assert.IsType<RiskEvent>(parsed.Event);
+        Assert.Null(parsed.Error);
+        Assert.Equal(new DateTime(2026, 3, 2, 10, 15, 0, 250, DateTimeKind.Utc), e.Ts);
+        Assert.Equal(DateTimeKind.Utc, e.Ts.Kind);
+        Assert.Equal(AccountTier.Edu, e.Tier);
+        Assert.Equal(64500, e.Asn);
+        Assert.True(e.Prompt!.Kinds.HasFlag(PromptKinds.ChainOfThought));
+        Assert.Equal(43, e.Prompt.Length);
+        Assert.Equal((12, 900), (e.InTokens, e.OutTokens));
+    }
+
+    [Fact]
+    public void An_offset_time_is_converted_to_utc()
+    {
+        var e = Parse("""{"ts":"2026-03-02T12:00:00+02:00","account":"a","ip":"10.0.0.1"}""").Event!;
+        Assert.Equal(new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc), e.Ts);
+    }
+
+    [Theory]
+    [InlineData("""{"account":"a","ip":"10.0.0.1"}""", "ts:")]
+    [InlineData("""{"ts":"yesterday","account":"a","ip":"10.0.0.1"}""", "ts:")]
+    [InlineData("""{"ts":"2026-03-02T10:00:00","account":"a","ip":"10.0.0.1"}""", "ts:")]
+    [InlineData("""{"ts":"2026-03-12T10:00:00Z","account":"a","ip":"10.0.0.1"}""", "ts:")]
+    [InlineData("""{"ts":"2026-03-02T10:00:00Z","ip":"10.0.0.1"}""", "account:")]
+    [InlineData("""{"ts":"2026-03-02T10:00:00Z","account":42,"ip":"10.0.0.1"}""", "account:")]
+    [InlineData("""{"ts":"2026-03-02T10:00:00Z","account":"a"}""", "ip:")]
+    [InlineData("""{"ts":"2026-03-02T10:00:00Z","account":"a","ip":"10.0.0.1","asn":"AS1"}""", "asn:")]
+    [InlineData("""{"ts":"2026-03-02T10:00:00Z","account":"a","ip":"10.0.0.1","inTokens":1.5}""", "inTokens:")]
+    [InlineData("""{"ts":"2026-03-02T10:00:00Z","account":"a","ip":"10.0.0.1","tier":"gold"}""", "tier:")]
+    [InlineData("""{"ts":"2026-03-02T10:00:00Z","account":"a","ip":"10.0.0.1","outTokens":-3}""", "inTokens/outTokens:")]
+    [InlineData("""[1,2]""", "event:")]
+    [InlineData("""{"ts":"2026-03-02T10:00:00Z","account":"a",""", "json:")]
+    public void A_malformed_event_is_refused_with_the_field_at_fault(string json, string reasonStart)
+    {
+        var parsed = Parse(json);
+        Assert.Null(parsed.Event);
+        Assert.StartsWith(reasonStart, parsed.Error);
+    }
+
+    [Fact]
+    public void Strings_over_512_characters_are_refused_but_long_prompts_are_not()
+    {
+        var longAccount = Parse($$"""{"ts":"2026-03-02T10:00:00Z","account":"{{new string('a', 513)}}","ip":"10.0.0.1"}""");
+        Assert.StartsWith("account: longer than 512", longAccount.Error);
+        var longPrompt = Parse($$"""{"ts":"2026-03-02T10:00:00Z","account":"a","ip":"10.0.0.1","prompt":"{{new string('p', 5000)}}"}""");
+        Assert.NotNull(longPrompt.Event);
+    }
+
+    [Fact]
+    public void An_oversized_line_is_refused_without_being_parsed()
+    {
+        var parsed = EventReader.Parse(new byte[EventReader.MaxLineBytes + 1], Now);
+        Assert.StartsWith("event: longer than", parsed.Error);
+    }
+
+    [Fact]
+    public void The_ip_is_left_as_written_for_the_silo_to_put_in_canonical_form_once()
+    {
+        // The gateway checks that an address is there; ingest parses each distinct one once, and refuses a bad one by index.
+        Assert.Equal("2001:DB8::1", Parse("""{"ts":"2026-03-02T10:00:00Z","account":"a","ip":"2001:DB8::1"}""").Event!.Ip);
+        Assert.NotNull(Parse("""{"ts":"2026-03-02T10:00:00Z","account":"a","ip":"10.1"}""").Event);
+    }
+}
