@@ -28,7 +28,7 @@ public static class OverrideCommand
             Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
             {
                 kind = kind.ToString().ToLowerInvariant(), id = target, @override = parse.GetValue(action), policyVersion = policy.Version,
-            }, Risk.Client.Wire.Json));
+            }, Wire.Json));
             return Verb.Ok;
         }));
         return command;

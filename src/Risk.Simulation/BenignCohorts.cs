@@ -131,7 +131,7 @@ internal static class BenignCohorts
         }
     }
 
-    private static readonly string[] AppInstructions = Data["AppInstructions"];
+    private static readonly string[] AppInstructions = Corpus.Load("workload")["AppInstructions"];
 
     /// <summary>
     /// Legitimate customers of the very relays the attacks use: a third on the hydra's reseller (sharing its

@@ -6,6 +6,9 @@ namespace Risk.Simulation;
 /// </summary>
 internal static class EverydayPrompts
 {
+    /// <summary>The word lists below, from Corpora/everyday.txt.</summary>
+    private static readonly Corpus Data = Corpus.Load("everyday");
+
     public static readonly string[] Names = Data["Names"];
     public static readonly string[] Cities = Data["Cities"];
     private static readonly string[] Months = Data["Months"];

@@ -19,6 +19,9 @@ internal enum Wording
 /// </summary>
 internal static class ExtractionPrompts
 {
+    /// <summary>The task lists and skeletons below, from Corpora/extraction.txt.</summary>
+    private static readonly Corpus Data = Corpus.Load("extraction");
+
     public static readonly (Lang, double)[] OperationLanguages =
         [(Lang.En, 45), (Lang.Zh, 24), (Lang.Es, 7), (Lang.Ru, 7), (Lang.Fr, 5), (Lang.De, 6), (Lang.Ja, 6)];
 

@@ -6,7 +6,7 @@ namespace Risk.Simulation;
 /// </summary>
 internal sealed class ProblemSet
 {
-    private static readonly string[] Reactions = Data["Reactions"];
+    private static readonly string[] Reactions = Corpus.Load("workload")["Reactions"];
 
     private static readonly Func<Random, string>[] Makers =
     [
@@ -29,7 +29,7 @@ internal sealed class ProblemSet
     public ProblemSet(Random rng, int count = 36) =>
         Problems = Enumerable.Range(0, count).Select(i => Makers[i % Makers.Length](rng)).ToList();
 
-    private static readonly string[] Phrasings = Data["Phrasings"];
+    private static readonly string[] Phrasings = Corpus.Load("workload")["HomeworkPhrasings"];
 
     /// <summary>A student asking about one of this week's problems; the problem text is pasted as given.</summary>
     public string Ask(Random rng) =>
@@ -42,7 +42,7 @@ internal sealed class ProblemSet
 /// </summary>
 internal static class AgentProduct
 {
-    private static readonly string Preamble = Data.One("Preamble");
+    private static readonly string Preamble = Corpus.Load("workload").One("AgentPreamble");
 
     private static readonly Func<Random, string>[] Tasks =
     [
@@ -97,7 +97,7 @@ internal sealed record AutomationJob(string Name, Func<Random, string> Prompt, i
 /// </summary>
 internal sealed class Benchmark(Random rng, int items)
 {
-    private static readonly string Harness = Data.One("Harness");
+    private static readonly string Harness = Corpus.Load("workload").One("BenchmarkHarness");
 
     public IReadOnlyList<string> Items { get; } = Enumerable.Range(0, items).Select(_ => ExtractionPrompts.EnglishProblem(rng)).ToList();
 

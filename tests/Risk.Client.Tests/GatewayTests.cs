@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Risk.Client.Gateway;
 using Risk.Contracts;
-using Risk.Scoring;
+using Risk.Tests.Shared;
+using Risk.Edge;
 
 namespace Risk.Client.Tests;
 

@@ -1,4 +1,5 @@
 using Risk.Contracts;
+using Risk.Edge;
 
 namespace Risk.Grains.Tests;
 
@@ -16,7 +17,7 @@ public class PolicyTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
         {
             var seen = await ClusterFixture.PolicyCacheOf(silo).Get();
             Assert.Equal(changed.Version, seen.Version);
-            Assert.Equal(55, seen["threshold.challenge"]);
+            Assert.Equal(55, seen[Knobs.ThresholdChallenge]);
         }
     }
 

@@ -1,4 +1,5 @@
 using Risk.Contracts;
+using Risk.Edge;
 using Risk.Scoring;
 
 namespace Risk.Grains.Tests;

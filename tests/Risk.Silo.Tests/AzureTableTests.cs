@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Risk.Grains;
 using Orleans.TestingHost;
 using Risk.Contracts;
+using Risk.Edge;
 using Risk.Scoring;
 using Risk.Tests.Shared;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Risk.Contracts;
+using Risk.Edge;
 
 namespace Risk.Client.Gateway;
 
