@@ -109,8 +109,18 @@ printf '  %-8s %-10s %-24s %s\n' SCORE ACTION ACCOUNT CLUSTER
 awk "$AWK_FIELD"' { act = tolower(field("action")); if (act != "allow" && act != "")
         printf "  %-8s %-10s %-24s %s\n", field("score"), act, field("account"), (field("cluster") == "" ? "-" : field("cluster")) }' \
     "$EXPORT" | sort -k1,1gr -k3,3 | awk 'NR <= 10'  # not head: SIGPIPE + pipefail
-top=$(awk "$AWK_FIELD"' tolower(field("action")) != "allow" { print field("score"), field("account") }' "$EXPORT" \
-    | sort -k1,1gr | awk 'NR == 1 { print $2 }')
+read -r top_score top top_action < <(awk "$AWK_FIELD"' tolower(field("action")) != "allow" { print field("score"), field("account"), tolower(field("action")) }' "$EXPORT" \
+    | sort -k1,1gr -k2,2 | awk 'NR == 1') || true
+# A decision is about one request: the account with the IP and proxy it came through. The export's line is the
+# account's decision with those of its latest event, so the suggested `risk decide` asks about that request.
+top_ip="" top_proxy=""
+if [[ -n ${top:-} ]]; then
+    last=$(grep -F "\"account\":\"$top\"" "$EVENTS" | tail -n 1)
+    top_ip=$(awk "$AWK_FIELD"' { print field("ip") }' <<<"$last")
+    top_proxy=$(awk "$AWK_FIELD"' { print field("proxy") }' <<<"$last")
+fi
+decide_args="--account ${top:-<account-id>}${top_ip:+ --ip $top_ip}${top_proxy:+ --proxy $top_proxy}"
+query="account=${top:-<account-id>}${top_ip:+&ip=$top_ip}${top_proxy:+&proxy=$top_proxy}"
 
 if [[ ${RISK_NO_WAIT:-} == 1 ]]; then
     echo
@@ -121,10 +131,12 @@ fi
 cat <<MSG
 
 The system is running: silo pid $silo_pid (log $SILO_LOG), Azurite on 127.0.0.1:10000-10002,
-HTTP API on http://127.0.0.1:8080 (e.g. curl 'http://127.0.0.1:8080/v1/decision?account=${top:-<account-id>}').
-Talk to it from another terminal in $ROOT:
-  alias risk='dotnet $CLI_DLL'
-  risk decide --account ${top:-<account-id>}
+HTTP API on http://127.0.0.1:8080. Ask about the top account (${top_action:-?} ${top_score:-?} above) from another
+terminal in $ROOT:
+  alias risk='dotnet $CLI_DLL'     # or install the tool: see README, The risk command line
+  risk explain ${top:-<account-id>}
+  risk decide $decide_args
+  curl 'http://127.0.0.1:8080/v1/decision?$query'
   risk policy show
 Press Ctrl-C to stop the silo and Azurite.
 MSG

@@ -45,8 +45,28 @@ public class CliTests(SiloProcess silo) : IClassFixture<SiloProcess>
     {
         var unknown = await Programs.Cli(["policy", "set", "threshold.nope", "1", .. silo.Target]);
         Assert.Equal(2, unknown.ExitCode);
-        Assert.Contains("unknown policy key", unknown.Stderr);
+        Assert.Equal("error: unknown policy key 'threshold.nope'; see `risk policy show`", unknown.Stderr.Trim());
         var outOfRange = await Programs.Cli(["policy", "set", "threshold.block", "500", .. silo.Target]);
         Assert.Equal(2, outOfRange.ExitCode);
+        Assert.Equal("error: threshold.block must be between 0 and 100", outOfRange.Stderr.Trim());
+        var badIp = await Programs.Cli(["decide", "--account", "a", "--ip", "10.0.0", .. silo.Target]);
+        Assert.Equal(2, badIp.ExitCode);
+        Assert.Equal("error: ip: '10.0.0' is not an IPv4 or IPv6 address", badIp.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task A_command_line_that_does_not_parse_exits_2_and_says_what_is_missing()
+    {
+        // No cluster is needed to refuse a command line: nothing is started.
+        var noAccount = await Programs.Cli(["decide"]);
+        Assert.Equal(2, noAccount.ExitCode);
+        Assert.Contains("--account", noAccount.Stderr);
+        Assert.StartsWith("error: ", noAccount.Stderr);
+        Assert.Equal("", noAccount.Stdout);
+        var unknownVerb = await Programs.Cli(["decied", "--account", "a"]);
+        Assert.Equal(2, unknownVerb.ExitCode);
+        var help = await Programs.Cli(["decide", "--help"]);
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("--account", help.Stdout);
     }
 }

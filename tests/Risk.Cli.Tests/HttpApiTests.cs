@@ -74,6 +74,8 @@ public class HttpApiTests(HttpSilo fixture) : IClassFixture<HttpSilo>
     public async Task A_body_that_is_not_events_gets_400_and_too_many_events_get_413()
     {
         Assert.Equal(HttpStatusCode.BadRequest, (await Post("[1, 2", "application/json")).StatusCode);
+        // Neither an array nor JSON Lines of objects: a bad request, not one event refused.
+        Assert.Equal(HttpStatusCode.BadRequest, (await Post("hello", "text/plain")).StatusCode);
         // One object is one line of JSON Lines: read, and refused for what it lacks.
         var single = await Post("{\"a\":1}", "application/json");
         Assert.Equal(HttpStatusCode.Accepted, single.StatusCode);

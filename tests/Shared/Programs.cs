@@ -19,9 +19,20 @@ public static class Programs
 
     public static async Task<Run> Cli(params string[] args) => await Cli(TimeSpan.FromMinutes(3), args);
 
-    public static async Task<Run> Cli(TimeSpan timeout, params string[] args)
+    public static Task<Run> Cli(TimeSpan timeout, params string[] args) => Exec("dotnet", [Risk, .. args], timeout);
+
+    /// <summary>Runs any program to its end, in the repo's root, and returns what it printed.</summary>
+    public static async Task<Run> Exec(string file, IEnumerable<string> args, TimeSpan timeout)
     {
-        using var process = Start(Risk, args);
+        var info = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            WorkingDirectory = Root,
+        };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);
@@ -29,7 +40,7 @@ public static class Programs
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"risk {string.Join(' ', args)} did not finish in {timeout}: {await stderr}");
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {timeout}: {await stderr}");
         }
         return new Run(process.ExitCode, await stdout, await stderr);
     }
