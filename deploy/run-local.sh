@@ -134,9 +134,11 @@ The system is running: silo pid $silo_pid (log $SILO_LOG), Azurite on 127.0.0.1:
 HTTP API on http://127.0.0.1:8080. Ask about the top account (${top_action:-?} ${top_score:-?} above) from another
 terminal in $ROOT:
   alias risk='dotnet $CLI_DLL'     # or install the tool: see README, The risk command line
-  risk explain ${top:-<account-id>}
-  risk decide $decide_args
-  curl 'http://127.0.0.1:8080/v1/decision?$query'
+  risk explain ${top:-<account-id>}      # its standing as of its latest event, as above, and why
+  risk decide $decide_args      # a request from it now, through the IP and proxy of its latest
+  curl 'http://127.0.0.1:8080/v1/decision?$query'      # the same over HTTP
+(A decision now reads that IP's and proxy's risk as it stands now, after the other accounts' traffic, so its
+score can differ a point or two from the summary's.)
   risk policy show
 Press Ctrl-C to stop the silo and Azurite.
 MSG
