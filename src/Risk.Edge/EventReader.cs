@@ -57,22 +57,6 @@ public static class EventReader
         }
     }
 
-    /// <summary>Just the time and the account of a line, or null; for second passes over a file already replayed.</summary>
-    public static (DateTime Ts, string Account)? ParseHeader(ReadOnlySpan<byte> utf8Json)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(utf8Json.ToArray());
-            var json = doc.RootElement;
-            if (json.ValueKind != JsonValueKind.Object || OptionalString(json, "account") is not { } account) return null;
-            return OptionalTime(json, "ts") is { } ts ? (ts, account) : null;
-        }
-        catch (Exception e) when (e is JsonException or FieldException)
-        {
-            return null;
-        }
-    }
-
     private static ParsedEvent Fail(string reason) => new(null, reason);
 
     private static string? OptionalString(JsonElement json, string name, int maxLength = EventRules.MaxStringLength)
