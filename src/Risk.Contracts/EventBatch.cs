@@ -9,7 +9,7 @@ namespace Risk.Contracts;
 /// without building an object and a string per field.
 /// </summary>
 /// <remarks>
-/// Deserializing one <see cref="RiskEvent"/> object per event had been a third of the silo's time on ingest, all of
+/// Deserializing one <see cref="RiskEvent"/> object per event had been a large share of the silo's time on ingest, all of
 /// it on the one thread that reads the client's connection. A silo never trusts a batch: a row that points outside
 /// <see cref="Strings"/> is rejected by index like any other bad event (<see cref="EventRules"/>).
 /// </remarks>
