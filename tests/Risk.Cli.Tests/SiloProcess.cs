@@ -37,21 +37,23 @@ public sealed class SiloProcess : IAsyncLifetime
         _silo.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _silo.BeginOutputReadLine();
         _silo.BeginErrorReadLine();
+        // Ready as an operator's probe sees it: /readyz answers 200 once the silo is Active in its cluster and reads the
+        // policy through storage. Asked over HTTP, not by starting a `risk` process per probe, which costs seconds.
+        using var http = new HttpClient { BaseAddress = Http, Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline && !_silo.HasExited)
         {
-            var probe = await Programs.Cli(TimeSpan.FromSeconds(60), ["policy", "show", .. Target, .. ClientArgs()]);
-            if (probe.ExitCode == 0) return;
-            await Task.Delay(500);
+            try
+            {
+                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(200);
         }
         throw new InvalidOperationException("silo did not become ready:\n" + _log);
-    }
-
-    /// <summary>Cluster and service ids the client must share with the silo.</summary>
-    private IEnumerable<string> ClientArgs()
-    {
-        for (var i = 0; i + 1 < _extraArgs.Length; i++)
-            if (_extraArgs[i] is "--Risk:ClusterId" or "--Risk:ServiceId") { yield return _extraArgs[i]; yield return _extraArgs[i + 1]; }
     }
 
     public async Task DisposeAsync()
