@@ -17,8 +17,12 @@ internal static class AttackCohorts
     {
         var rng = c.Rng;
         var w = c.World;
+        var recipe = c.Recipe;
         var initial = c.Count(480, 6);
-        var cards = Enumerable.Range(0, Math.Clamp((int)Math.Round(15 * Math.Sqrt(c.Size)), 3, 200)).Select(_ => c.NewPayment()).ToList();
+        var cardCount = recipe.HydraAccountsPerCard is { } perCard
+            ? Math.Max(1, (int)Math.Round(initial / perCard))
+            : Math.Clamp((int)Math.Round(15 * Math.Sqrt(c.Size)), 3, 200);
+        var cards = Enumerable.Range(0, cardCount).Select(_ => c.NewPayment()).ToList();
         // A few cards carry most accounts, as when an operation buys cards in batches of uneven size.
         var cardWeights = cards.Select((p, i) => (p, 1.0 / Math.Pow(i + 1, 0.8))).ToArray();
         (string, double)[] fingerprints = [(Fingerprints.OfficialPythonSdk, 40), (Fingerprints.HydraWorkerA, 35), (Fingerprints.HydraWorkerB, 25)];
@@ -41,8 +45,11 @@ internal static class AttackCohorts
             var account = c.NewAccount(created, Tier(), rng.Weighted(cardWeights), replacement);
             var ja4 = rng.Weighted(fingerprints);
             var exits = rng.Sample(partition, rng.Between(3, 8));
-            var perDay = Math.Clamp(rng.LogNormal(24, 0.5), 8, 70);
-            var ordinaryShare = rng.Uniform(0.18, 0.32);
+            // 8 to 70 a day at the reference median of 24.
+            var perDay = Math.Clamp(rng.LogNormal(recipe.HydraPerDay, 0.5), recipe.HydraPerDay / 3, recipe.HydraPerDay * 70 / 24);
+            var ordinaryShare = rng.Uniform(recipe.HydraOrdinaryFrom, recipe.HydraOrdinaryTo);
+            // Some workers skip the relay and use its residential exits directly: no proxy is named for them.
+            var proxy = recipe.HydraRelayShare >= 1 || rng.Chance(recipe.HydraRelayShare) ? w.Reseller.Name : null;
 
             var leave = c.End;
             if (rng.Chance(replacement ? 0.15 : 0.25) && c.End - join > TimeSpan.FromHours(8))
@@ -68,7 +75,7 @@ internal static class AttackCohorts
                 var model = t < w.Launch
                     ? (rng.Chance(0.85) ? Models.A : Models.B)
                     : rng.Chance(0.15 * Rhythm.Ramp(t, w.Launch, w.Launch.AddDays(1))) ? Models.Next : Models.A;
-                c.Emit(account, t, from, w.Reseller.Name, ja4, model, prompt, outTokens, rng.Between(15, 60));
+                c.Emit(account, t, from, proxy, ja4, model, prompt, outTokens, rng.Between(15, 60));
             }
 
             if (leave < c.End)
@@ -144,7 +151,9 @@ internal static class AttackCohorts
         for (var day = c.Start.Date.AddDays(-1); day < c.End; day = day.AddDays(1))
         {
             var shiftEnd = day.AddHours(18.5);
-            for (var t = day.AddHours(0.5) + TimeSpan.FromMinutes(rng.Uniform(-10, 10)); t < shiftEnd; t += TimeSpan.FromMinutes(rng.Uniform(10, 20)))
+            var period = c.Recipe.LockstepPeriodMinutes;
+            for (var t = day.AddHours(0.5) + TimeSpan.FromMinutes(rng.Uniform(-10, 10)); t < shiftEnd;
+                 t += TimeSpan.FromMinutes(rng.Uniform(period - period / 3, period + period / 3)))
             {
                 if (rng.Chance(0.04)) continue; // the operator's scheduler occasionally misses a tick
                 // One batch of the dataset per burst: one task kind and language, a different item per account.
@@ -159,7 +168,7 @@ internal static class AttackCohorts
                         "reveal" => (ExtractionPrompts.ChainOfThoughtReveal(rng, lang), rng.LogNormal(1800, 0.4)),
                         _ => (ExtractionPrompts.SensitiveRewrite(rng, lang), rng.LogNormal(420, 0.4)),
                     };
-                    c.Emit(account, t + Draw.Seconds(rng.Uniform(0, 3.5)), from, null, Fingerprints.LockstepBot,
+                    c.Emit(account, t + Draw.Seconds(rng.Uniform(0, c.Recipe.LockstepJitterSeconds)), from, null, Fingerprints.LockstepBot,
                         rng.Chance(0.9) ? Models.A : Models.B, prompt, (int)outTokens, rng.Between(10, 40));
                 }
             }
@@ -184,7 +193,7 @@ internal static class AttackCohorts
             var account = c.NewAccount(registeredFrom + TimeSpan.FromDays(rng.Uniform(0, 14)),
                 rng.Chance(0.5) ? "startup" : "standard", rng.Pick(cards));
             var relay = rng.Chance(0.6) ? w.CloudA : w.CloudB;
-            var switchAt = rng.Chance(0.5)
+            var switchAt = rng.Chance(c.Recipe.PivotSwitchShare)
                 ? w.Launch + TimeSpan.FromHours(Math.Clamp(rng.LogNormal(2.5, 0.5), 0.5, 20))
                 : DateTime.MaxValue;
             var sessionsPerDay = rng.Uniform(2, 5);
@@ -192,6 +201,14 @@ internal static class AttackCohorts
 
             for (var t = c.Start + rng.Exponential(1) * meanIdle; t < c.End; t += rng.Exponential(1) * meanIdle)
             {
+                if (c.Recipe.PivotAgenticShare < 1 && !rng.Chance(c.Recipe.PivotAgenticShare))
+                {
+                    // An ordinary session between the agent loops: a developer's few questions.
+                    for (var k = rng.Between(1, 4); k > 0 && t < c.End; k--, t += Draw.Seconds(rng.Uniform(30, 600)))
+                        c.Emit(account, t, rng.Pick(relay.Pool), relay.Name, relay.Ja4, rng.Chance(0.9) ? Models.A : Models.B,
+                            EverydayPrompts.DevQuestion(rng), (int)rng.LogNormal(400, 0.6), (int)rng.LogNormal(300, 0.8));
+                    continue;
+                }
                 var lang = rng.Weighted(ExtractionPrompts.PivotLanguages);
                 var repo = ExtractionPrompts.Repo(rng);
                 var task = ExtractionPrompts.RepoTask(rng, lang);
@@ -236,7 +253,7 @@ internal static class AttackCohorts
             var wake = rng.Uniform(7, 9.5);
             var habits = new HumanHabits(offset, wake, (wake + rng.Uniform(14, 16.5)) % 24, rng.Uniform(0.82, 0.95),
                 rng.Uniform(3.5, 5), rng.Uniform(4, 6), rng.Uniform(60, 150));
-            var extractionShare = rng.Uniform(0.5, 0.7);
+            var extractionShare = rng.Uniform(c.Recipe.CarefulExtractionFrom, c.Recipe.CarefulExtractionTo);
             var adoptAt = Models.AdoptionTime(rng, w.Launch, 0.1);
 
             foreach (var session in Rhythm.Human(rng, habits, c.Start, c.End))

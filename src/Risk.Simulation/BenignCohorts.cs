@@ -364,4 +364,62 @@ internal static class BenignCohorts
             }
         }
     }
+
+    /// <summary>
+    /// A coding bootcamp's cohort: fresh edu accounts, all opened the same week, in class behind the venue's two
+    /// addresses on weekdays and at home in the evenings. In class the instructor sets an exercise and the whole
+    /// room asks for it step by step within minutes: the same problem, the same words, at the same time. Nothing
+    /// here is extraction, yet it looks like a new ring's first days.
+    /// </summary>
+    public static void Bootcamp(CohortContext c)
+    {
+        var rng = c.Rng;
+        var w = c.World;
+        var n = c.Count(c.Recipe.BootcampAccounts, 5);
+        var problems = new ProblemSet(new Random(rng.Next()));
+        var offset = rng.UtcOffset(Region.Global);
+        var opened = c.DaysBeforeStart(rng.Uniform(0, 6));
+        var venue = Enumerable.Range(0, 2).Select(_ => w.Addresses.NewV4(rng, w.BusinessIsp)).ToList();
+        var venueJa4 = rng.Weighted(Fingerprints.StudentMix);
+        var isps = w.Residential.ToList();
+
+        // The exercises: every class day at mid-morning and mid-afternoon, local time.
+        var exercises = new List<(DateTime At, string Problem)>();
+        for (var day = c.Start.Date; day < c.End; day = day.AddDays(1))
+        {
+            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) continue;
+            foreach (var hour in new[] { 10.5, 14.5 })
+                exercises.Add((day.AddHours(hour - offset + rng.Uniform(-0.3, 0.3)), problems.Ask(rng)));
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            var account = c.NewAccount(opened + TimeSpan.FromDays(rng.Uniform(0, 3)), "edu", rng.Chance(0.3) ? c.NewPayment() : null);
+            var home = w.Addresses.NewV4(rng, rng.Pick(isps));
+            var ja4 = rng.Chance(0.6) ? venueJa4 : rng.Weighted(Fingerprints.StudentMix);
+            var habits = new HumanHabits(offset, rng.Uniform(7, 9), rng.Uniform(23, 25.5) % 24, rng.Uniform(0.5, 0.8),
+                rng.Uniform(1, 2), rng.Uniform(2, 4), rng.Uniform(40, 120));
+            var adoptAt = Models.AdoptionTime(rng, w.Launch, 0.08);
+
+            foreach (var (at, problem) in exercises)
+            {
+                if (!rng.Chance(0.85)) continue;
+                var t = at + TimeSpan.FromMinutes(rng.Uniform(0, 8));
+                for (var k = rng.Between(1, 4); k > 0; k--, t += Draw.Seconds(Math.Clamp(rng.LogNormal(70, 0.6), 10, 900)))
+                {
+                    var prompt = k == 1 ? problem + " Explain step by step." : problems.Ask(rng);
+                    c.Emit(account, t, rng.Pick(venue), null, venueJa4, Models.For(rng, t, adoptAt, 0.6), prompt,
+                        (int)rng.LogNormal(700, 0.5), (int)rng.LogNormal(200, 0.8));
+                }
+            }
+            foreach (var session in Rhythm.Human(rng, habits, c.Start, c.End))
+            foreach (var t in session.Requests)
+            {
+                var prompt = rng.Chance(0.5) ? problems.Ask(rng)
+                    : rng.Chance(0.6) ? EverydayPrompts.DevQuestion(rng) : EverydayPrompts.StepByStep(rng, Lang.En);
+                c.Emit(account, t, home, null, ja4, Models.For(rng, t, adoptAt, 0.6), prompt, (int)rng.LogNormal(500, 0.6),
+                    (int)rng.LogNormal(150, 0.9));
+            }
+        }
+    }
 }

@@ -27,7 +27,8 @@ public sealed record Labels(
     IReadOnlyDictionary<string, DateTime> Launches,
     IReadOnlyDictionary<string, CohortLabel> Cohorts,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Clusters,
-    IReadOnlyDictionary<string, AccountLabel> Accounts)
+    IReadOnlyDictionary<string, AccountLabel> Accounts,
+    Recipe? Recipe = null)
 {
     /// <summary>camelCase, indented, with non-ASCII left readable. Dictionary keys (account ids) are kept as they are.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)

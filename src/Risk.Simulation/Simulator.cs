@@ -36,6 +36,7 @@ public static class Simulator
         new("power", false, BenignCohorts.Power),
         new("automation", false, BenignCohorts.Automation),
         new("research", false, BenignCohorts.Research),
+        new("bootcamp", false, BenignCohorts.Bootcamp),
     ];
 
     /// <summary>
@@ -44,6 +45,7 @@ public static class Simulator
     /// </summary>
     private static readonly Dictionary<string, (string Cohort, double Share)[]> Mixes = new()
     {
+        // A cohort a recipe leaves out (the reference has no bootcamp) is left out of the world and its labels.
         ["all"] = Catalog.Select(c => (c.Name, 1.0)).ToArray(),
         ["demo"] =
         [
@@ -55,9 +57,10 @@ public static class Simulator
     public static IReadOnlyList<string> Scenarios { get; } = [.. Catalog.Select(c => c.Name), "demo", "all"];
 
     /// <summary>Writes DIR/events.jsonl (sorted by ts) and DIR/labels.json; returns a summary.</summary>
-    public static SimulationSummary Write(string scenario, string outDir, double scale = 1.0, int seed = 1, DateTime? start = null)
+    /// <param name="recipe">The world's parameters; <see cref="Recipe.Reference"/> unless given (`risk simulate` draws them per seed).</param>
+    public static SimulationSummary Write(string scenario, string outDir, double scale = 1.0, int seed = 1, DateTime? start = null, Recipe? recipe = null)
     {
-        var (events, labels) = Run(scenario, scale, seed, start);
+        var (events, labels) = Run(scenario, scale, seed, start, recipe ?? Recipe.Reference);
         Directory.CreateDirectory(outDir);
         using (var file = new FileStream(Path.Combine(outDir, "events.jsonl"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         using (var json = new Utf8JsonWriter(file, WriterOptions))
@@ -75,9 +78,9 @@ public static class Simulator
     }
 
     /// <summary>Same events without writing (for tests): the JSON-lines strings in ts order plus labels.</summary>
-    public static SimulatedTraffic Generate(string scenario, double scale = 1.0, int seed = 1, DateTime? start = null)
+    public static SimulatedTraffic Generate(string scenario, double scale = 1.0, int seed = 1, DateTime? start = null, Recipe? recipe = null)
     {
-        var (events, labels) = Run(scenario, scale, seed, start);
+        var (events, labels) = Run(scenario, scale, seed, start, recipe ?? Recipe.Reference);
         var lines = new List<string>(events.Count);
         var buffer = new ArrayBufferWriter<byte>(1024);
         using var json = new Utf8JsonWriter(buffer, WriterOptions);
@@ -99,10 +102,11 @@ public static class Simulator
     // Prompts keep their own script (Chinese stays Chinese); escaping is only what JSON requires.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static (List<SimEvent> Events, Labels Labels) Run(string scenario, double scale, int seed, DateTime? start)
+    private static (List<SimEvent> Events, Labels Labels) Run(string scenario, double scale, int seed, DateTime? start, Recipe recipe)
     {
         if (!double.IsFinite(scale) || scale <= 0) throw new ArgumentOutOfRangeException(nameof(scale), scale, "scale must be a positive number");
         var mix = Resolve(scenario);
+        if (recipe.BootcampAccounts == 0) mix.Remove("bootcamp");
         var begin = start switch
         {
             null => DefaultStart,
@@ -111,14 +115,15 @@ public static class Simulator
         };
 
         var master = new Random(seed);
-        var world = new World(new Random(master.Next()), begin, scale);
+        var world = new World(new Random(master.Next()), begin, scale, recipe);
         var seeds = Catalog.ToDictionary(c => c.Name, _ => master.Next());
         var log = new TrafficLog(world);
         foreach (var cohort in Catalog)
         {
             if (!mix.TryGetValue(cohort.Name, out var share)) continue;
             var campaign = cohort.Malicious ? cohort.Name : null;
-            cohort.Generate(new CohortContext(cohort.Name, cohort.Malicious, campaign, new Random(seeds[cohort.Name]), scale * share, log));
+            cohort.Generate(new CohortContext(cohort.Name, cohort.Malicious, campaign, new Random(seeds[cohort.Name]),
+                scale * share * recipe.SizeOf(cohort.Name), log));
         }
 
         var events = log.Events;
@@ -157,6 +162,6 @@ public static class Simulator
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(a => a.Id).ToList());
 
         return new Labels(scenario.Trim().ToLowerInvariant(), seed, scale, world.Start, world.End, log.Events.Count,
-            new Dictionary<string, DateTime> { [Models.Next] = world.Launch }, cohorts, clusters, accounts);
+            new Dictionary<string, DateTime> { [Models.Next] = world.Launch }, cohorts, clusters, accounts, world.Recipe);
     }
 }

@@ -100,6 +100,7 @@ internal sealed class CohortContext(string cohort, bool malicious, string? campa
     public World World => log.World;
     public DateTime Start => log.World.Start;
     public DateTime End => log.World.End;
+    public Recipe Recipe => log.World.Recipe;
 
     /// <summary>Scale times the scenario's share for this cohort.</summary>
     public double Size { get; } = size;

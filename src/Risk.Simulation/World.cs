@@ -12,8 +12,10 @@ internal sealed class World
     public DateTime Start { get; }
     public DateTime End { get; }
 
-    /// <summary>When model-next is released: day 3 (Wednesday) at 17:00 UTC.</summary>
+    /// <summary>When model-next is released (the reference recipe: day 3, Wednesday, at 17:00 UTC).</summary>
     public DateTime Launch { get; }
+
+    public Recipe Recipe { get; }
 
     public AddressBook Addresses { get; } = new();
     public IReadOnlyList<AutonomousSystem> Residential { get; }
@@ -40,11 +42,12 @@ internal sealed class World
     /// <summary>A mobile carrier's carrier-grade NAT: a few addresses in front of a whole city of phones.</summary>
     public IReadOnlyList<Egress> CarrierNat { get; }
 
-    public World(Random rng, DateTime start, double scale)
+    public World(Random rng, DateTime start, double scale, Recipe recipe)
     {
         Start = start;
         End = start + Span;
-        Launch = start.Date.AddDays(2).AddHours(17);
+        Recipe = recipe;
+        Launch = start.Date + recipe.LaunchAfter;
 
         var slash16s = new HashSet<(int, int)>();
         AutonomousSystem As(int number, NetworkKind kind, int blocks)

@@ -30,9 +30,10 @@ public class DetectionTargetTests(EmbeddedCluster embedded) : IClassFixture<Embe
         Assert.True(cohort["hydra"].FlagRate >= 0.95, $"hydra recall {cohort["hydra"].FlagRate:P1}");
         Assert.True(cohort["lockstep"].FlagRate >= 0.95, $"lockstep recall {cohort["lockstep"].FlagRate:P1}");
         Assert.True(cohort["pivot"].FlagRate >= 0.90, $"pivot recall {cohort["pivot"].FlagRate:P1}");
-        Assert.True(result.BenignFlagRate <= 0.001, $"benign flagged {result.BenignFlagRate:P2}");
+        // A benign user flagged at any time was hurt, even if let go later.
+        Assert.True(result.BenignFlaggedEverRate <= 0.001, $"benign flagged at some time {result.BenignFlaggedEverRate:P2}");
         foreach (var crowd in CrowdedCohorts)
-            Assert.True(cohort[crowd].FlagRate <= 0.005, $"{crowd} flagged {cohort[crowd].FlagRate:P2}");
+            Assert.True(cohort[crowd].FlaggedEverRate <= 0.005, $"{crowd} flagged at some time {cohort[crowd].FlaggedEverRate:P2}");
         Assert.True(result.Replacements > 0);
         Assert.True(result.ReplacementMedianRequests <= 20, $"replacements flagged after a median of {result.ReplacementMedianRequests} requests");
         var hydraCluster = result.Campaigns.Single(c => c.Campaign == "hydra");

@@ -1,8 +1,13 @@
 namespace Risk.Simulation;
 
-/// <summary>Detection quality on labelled traffic: what `risk evaluate` prints. Flagged means challenge or block.</summary>
-/// <param name="Precision">Flagged accounts that are malicious, over all flagged accounts.</param>
-/// <param name="BenignFlagRate">Benign accounts flagged, over all benign accounts.</param>
+/// <summary>
+/// Detection quality on labelled traffic: what `risk evaluate` prints. Flagged means challenge or block. An attack
+/// account counts as caught if it is flagged at the end of the window; a benign account counts as hurt if it was
+/// flagged at any time (it has a first-flagged time), even if it was let go later.
+/// </summary>
+/// <param name="Precision">Flagged accounts that are malicious, over all flagged accounts, at the end.</param>
+/// <param name="BenignFlagRate">Benign accounts flagged at the end, over all benign accounts.</param>
+/// <param name="BenignFlaggedEverRate">Benign accounts flagged at any time, over all benign accounts: the users hurt.</param>
 /// <param name="ReplacementMedianRequests">Median requests a replacement account sent up to and including the one it was flagged on.</param>
 public sealed record Evaluation(
     IReadOnlyList<CohortResult> Cohorts,
@@ -10,12 +15,16 @@ public sealed record Evaluation(
     int Flagged,
     double Precision,
     double BenignFlagRate,
+    double BenignFlaggedEverRate,
     int Replacements,
     int ReplacementsFlagged,
     double? ReplacementMedianRequests,
     IReadOnlyList<CampaignCluster> Campaigns);
 
-/// <param name="FlagRate">Recall for an attack cohort; the false-positive rate for a benign one.</param>
+/// <param name="Flagged">Accounts flagged at the end of the window.</param>
+/// <param name="FlagRate">Of the cohort, flagged at the end: recall for an attack cohort.</param>
+/// <param name="FlaggedEver">Accounts flagged at any time.</param>
+/// <param name="FlaggedEverRate">Of the cohort, flagged at any time: for a benign cohort, the share hurt.</param>
 /// <param name="MedianRequestsToFlag">Median, over the cohort's flagged accounts, of the requests sent up to the flag.</param>
 /// <param name="Throttled">Accounts whose action is throttle: not flagged, but slowed down.</param>
 public sealed record CohortResult(
@@ -24,6 +33,8 @@ public sealed record CohortResult(
     int Accounts,
     int Flagged,
     double FlagRate,
+    int FlaggedEver,
+    double FlaggedEverRate,
     double? MedianRequestsToFlag,
     int Throttled);
 
@@ -46,6 +57,9 @@ public sealed record AccountOutcome(string Account, string Action, string? Clust
 {
     /// <summary>Challenged or blocked.</summary>
     public bool Flagged => Action is "challenge" or "block";
+
+    /// <summary>Challenged or blocked at some time, if not now.</summary>
+    public bool FlaggedEver => Flagged || FirstFlaggedAt is not null;
 
     public bool Throttled => Action == "throttle";
 }

@@ -14,6 +14,7 @@ public static class Evaluator
     {
         var byAccount = outcomes.ToDictionary(v => v.Account, StringComparer.Ordinal);
         bool IsFlagged(string account) => byAccount.TryGetValue(account, out var v) && v.Flagged;
+        bool WasFlagged(string account) => byAccount.TryGetValue(account, out var v) && v.FlaggedEver;
 
         var cohorts = labels.Accounts
             .GroupBy(a => a.Value.Cohort)
@@ -22,8 +23,10 @@ public static class Evaluator
                 var accounts = g.Select(a => a.Key).ToArray();
                 var flagged = accounts.Where(IsFlagged).ToArray();
                 var throttled = accounts.Count(a => byAccount.TryGetValue(a, out var v) && v.Throttled);
+                var ever = accounts.Count(WasFlagged);
                 return new CohortResult(g.Key, g.First().Value.Malicious, accounts.Length, flagged.Length,
-                    Ratio(flagged.Length, accounts.Length), Median(flagged.Select(a => requestsToFlag.GetValueOrDefault(a))), throttled);
+                    Ratio(flagged.Length, accounts.Length), ever, Ratio(ever, accounts.Length),
+                    Median(flagged.Select(a => requestsToFlag.GetValueOrDefault(a))), throttled);
             })
             .OrderByDescending(c => c.Malicious).ThenBy(c => c.Cohort, StringComparer.Ordinal)
             .ToArray();
@@ -39,6 +42,7 @@ public static class Evaluator
             flaggedAll.Length,
             Ratio(flaggedAll.Count(a => labels.Accounts[a].Malicious), flaggedAll.Length),
             Ratio(benign.Count(IsFlagged), benign.Length),
+            Ratio(benign.Count(WasFlagged), benign.Length),
             replacements.Length,
             replacementsFlagged.Length,
             Median(replacementsFlagged.Select(a => requestsToFlag.GetValueOrDefault(a))),
