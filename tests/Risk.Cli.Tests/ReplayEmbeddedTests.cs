@@ -96,4 +96,21 @@ public class ReplayEmbeddedTests
         Assert.StartsWith("pay-", x.GetProperty("cluster").GetProperty("clusterId").GetString());
         Directory.Delete(dir, recursive: true);
     }
+
+    [Fact]
+    public async Task Evaluate_over_drawn_worlds_reports_the_median_and_the_worst_world_per_cohort()
+    {
+        var run = await Programs.Cli(["evaluate", "--worlds", "2", "--seed", "21", "--scale", "0.05", "--json"]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var summary = JsonDocument.Parse(run.Stdout.Trim().Split('\n')[^1]).RootElement;
+        Assert.Equal([21, 22], summary.GetProperty("seeds").EnumerateArray().Select(s => s.GetInt32()));
+        Assert.Equal(2, summary.GetProperty("perWorld").GetArrayLength());
+        var cohorts = summary.GetProperty("cohorts").EnumerateArray().ToDictionary(c => c.GetProperty("cohort").GetString()!);
+        // Every drawn world brings the same-week bootcamp, and benign cohorts are judged by who was flagged at any time.
+        Assert.Equal("flagged at any time", cohorts["bootcamp"].GetProperty("measure").GetString());
+        Assert.Equal("flagged at the end", cohorts["hydra"].GetProperty("measure").GetString());
+        var hydra = cohorts["hydra"].GetProperty("rate");
+        Assert.InRange(hydra.GetProperty("worst").GetDouble(), 0, hydra.GetProperty("median").GetDouble());
+        Assert.Contains(hydra.GetProperty("worstSeed").GetInt32(), new[] { 21, 22 });
+    }
 }
