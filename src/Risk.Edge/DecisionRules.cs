@@ -42,7 +42,10 @@ public static class DecisionRules
         // the users of a crowded relay or NAT are not throttled for the company they keep.
         // Every gateway miss runs this: plain loops over a dozen reasons, no LINQ.
         var own = Evidence.Combine(account.Reasons);
-        var gate = Evidence.Ramp(own, policy[Knobs.NetworkContextFrom], policy[Knobs.NetworkContextFull]);
+        // Context weighs on evidence that holds on its own: one kind of content alone (a class doing homework at
+        // the venue it shares) draws none of it.
+        var gate = Evidence.Ramp(own, policy[Knobs.NetworkContextFrom], policy[Knobs.NetworkContextFull])
+            * ReasonFamilies.Corroboration(policy, account.Reasons);
         var raw = new List<ReasonScore>((ip?.Reasons.Count ?? 0) + (proxy?.Reasons.Count ?? 0));
         if (ip is not null) MaxPerCode(raw, ip.Reasons, 1);
         if (proxy is not null) MaxPerCode(raw, proxy.Reasons, 1);

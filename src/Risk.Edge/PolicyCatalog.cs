@@ -76,6 +76,8 @@ public static class Knobs
     public static readonly PolicyKnob AccountHighTokensPerDay = Knob("account.high_tokens_per_day", 2_000_000, 1, 1e12, "input plus output tokens per day that count as high volume");
     public static readonly PolicyKnob AccountManyIps = Knob("account.many_ips", 8, 1, 1e6, "distinct IPs that count as many");
     public static readonly PolicyKnob AccountFullAtMultiple = Knob("account.full_at_multiple", 3, 1, 100, "how many times its threshold a volume signal (requests, tokens, IPs) must reach to count in full");
+    public static readonly PolicyKnob AccountUncorroboratedContentMax = Knob("account.uncorroborated_content_max", 50, 0, 100, "the most one kind of extraction content scores while nothing corroborates it (a second kind, or behaviour)");
+    public static readonly PolicyKnob AccountCorroborationPoints = Knob("account.corroboration_points", 10, 0.5, 100, "behaviour points (volume, timing, hours, IPs, output, model switch) at which content counts in full");
     public static readonly PolicyKnob NetworkFanoutAccounts = Knob("network.fanout_accounts", 40, 2, 1e7, "distinct accounts at which an IP or proxy counts as crowded");
     public static readonly PolicyKnob ClusterMinMembers = Knob("cluster.min_members", 6, 2, 1e6, "members before a cluster's risk flows back; a family or a small team sharing a card is not a ring");
     public static readonly PolicyKnob ClusterFullMembers = Knob("cluster.full_members", 12, 2, 1e6, "members at which a cluster's risk flows back at full strength");

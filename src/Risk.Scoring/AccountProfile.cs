@@ -150,6 +150,10 @@ public sealed class AccountProfile
         // does; people adopt new models over days.
         a.Add(ReasonCodes.EarlyModelSwitch, policy.Weight(ReasonCodes.EarlyModelSwitch), policy.Ramp(Knobs.EarlyModelSwitchShare, m.EarlyModelShare) * confidence);
         if (IsNewAt(LastSeen, policy)) a.Add(ReasonCodes.NewAccount, policy.Weight(ReasonCodes.NewAccount), 1);
+
+        // One kind of content alone may lift an account to throttle, no further, until something corroborates it.
+        a.LimitTo(ReasonFamilies.IsContent, policy[Knobs.AccountUncorroboratedContentMax]
+            + (100 - policy[Knobs.AccountUncorroboratedContentMax]) * a.Corroboration(policy));
         return a;
     }
 }

@@ -23,6 +23,43 @@ public sealed class Assessment
 
     public double Score => Evidence.Combine(_reasons);
 
+    /// <summary>The combined points of the reasons <paramref name="which"/> picks.</summary>
+    public double ScoreOf(Func<string, bool> which)
+    {
+        var keep = 1.0;
+        foreach (var r in _reasons) if (which(r.Code)) keep *= 1 - Math.Clamp(r.Points, 0, 100) / 100;
+        return 100 * (1 - keep);
+    }
+
+    /// <summary>How far the reasons so far corroborate each other (<see cref="ReasonFamilies.Corroboration"/>).</summary>
+    public double Corroboration(PolicyView policy) => ReasonFamilies.Corroboration(policy, _reasons);
+
+    /// <summary>
+    /// Scales the points of the reasons <paramref name="which"/> picks, all by one factor, so that together they
+    /// score at most <paramref name="max"/>. A reason scaled under half a point is dropped, as <see cref="Add"/> would.
+    /// </summary>
+    public void LimitTo(Func<string, bool> which, double max)
+    {
+        if (ScoreOf(which) <= max) return;
+        // Combining is monotone in a common factor: halve the interval a few dozen times.
+        double low = 0, high = 1;
+        for (var i = 0; i < 40; i++)
+        {
+            var mid = (low + high) / 2;
+            var keep = 1.0;
+            foreach (var r in _reasons) if (which(r.Code)) keep *= 1 - Math.Clamp(r.Points * mid, 0, 100) / 100;
+            if (100 * (1 - keep) <= max) low = mid; else high = mid;
+        }
+        for (var i = _reasons.Count - 1; i >= 0; i--)
+        {
+            var r = _reasons[i];
+            if (!which(r.Code)) continue;
+            var points = Math.Round(r.Points * low, 1);
+            if (points >= 0.5) _reasons[i] = r with { Points = points };
+            else _reasons.RemoveAt(i);
+        }
+    }
+
     /// <summary>Reasons strongest first; equal ones keep the order they were added in.</summary>
     public EntityRisk ToRisk(OverrideAction @override = OverrideAction.None, long events = 0)
     {

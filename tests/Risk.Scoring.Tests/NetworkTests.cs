@@ -76,10 +76,41 @@ public class NetworkTests
         foreach (var code in new[] { ReasonCodes.IpFanout, ReasonCodes.Synchrony, ReasonCodes.FlaggedMembers })
             everything.Add(code, 100, 1);
         var weak = DecisionRules.Decide(Policy, new Assessment().Add(ReasonCodes.AgenticExtraction, 25, 1).ToRisk(), everything.ToRisk());
-        var strong = DecisionRules.Decide(Policy, new Assessment().Add(ReasonCodes.CotElicitation, 50, 1).ToRisk(), everything.ToRisk());
+        var strong = DecisionRules.Decide(Policy,
+            new Assessment().Add(ReasonCodes.CotElicitation, 50, 1).Add(ReasonCodes.MachineTiming, 20, 1).ToRisk(), everything.ToRisk());
         Assert.True(weak.Score < Policy[Knobs.ThresholdThrottle], $"weak own evidence scored {weak.Score}");
-        // Full context at full evidence, capped: 1 − (1 − 0.50)(1 − 0.35).
-        Assert.Equal(68, strong.Score);
+        // Own 1 − (1 − 0.50)(1 − 0.20) = 60, full context at full evidence, capped: 1 − (1 − 0.60)(1 − 0.35).
+        Assert.Equal(74, strong.Score);
         Assert.Contains(ReasonCodes.FlaggedMembers, strong.Reasons);
+    }
+
+    [Fact]
+    public void One_kind_of_content_alone_draws_no_context_from_a_crowded_ip()
+    {
+        // A class asking for step-by-step answers at the venue it shares: the venue's synchrony and shared
+        // templates are not evidence against any one student whose only signal is the content.
+        var everything = new Assessment();
+        foreach (var code in new[] { ReasonCodes.IpFanout, ReasonCodes.Synchrony, ReasonCodes.TemplateOverlap, ReasonCodes.NewAccountShare })
+            everything.Add(code, 100, 1);
+        var student = DecisionRules.Decide(Policy, new Assessment().Add(ReasonCodes.CotElicitation, 50, 1).Add(ReasonCodes.NewAccount, 10, 1).ToRisk(),
+            everything.ToRisk());
+        Assert.Equal(55, student.Score);
+        Assert.Equal([ReasonCodes.CotElicitation, ReasonCodes.NewAccount], student.Reasons);
+    }
+
+    [Fact]
+    public void One_kind_of_content_alone_lifts_an_account_to_throttle_and_no_further()
+    {
+        var p = new AccountProfile();
+        var t = new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc);
+        // A fresh edu account asking for step-by-step answers all day, as a person does: nothing but content.
+        // Gaps as irregular as a person's (exponential), so nothing looks machine-timed.
+        var gaps = new Random(3);
+        for (var i = 0; i < 60; i++, t = t.AddMinutes(-10 * Math.Log(1 - gaps.NextDouble())))
+            p.Observe(new RiskEvent(t, "student", "198.51.100.4", Tier: AccountTier.Edu, AccountCreated: t.AddDays(-2),
+                Prompt: new PromptSignals(PromptKinds.ChainOfThought, (ulong)i * 0x9E3779B97F4A7C15UL, 80), InTokens: 40, OutTokens: 90), null);
+        var risk = p.Assess(Policy).ToRisk();
+        Assert.Equal(Policy[Knobs.AccountUncorroboratedContentMax], risk.Reasons.Single(r => r.Code == ReasonCodes.CotElicitation).Points, 0);
+        Assert.Equal(DecisionAction.Throttle, DecisionRules.Decide(Policy, risk).Action);
     }
 }

@@ -65,7 +65,13 @@ public class PolicyTests
             static IEnumerable<ReasonScore> MaxPerCode(IEnumerable<ReasonScore> reasons) =>
                 reasons.GroupBy(r => r.Code).Select(g => new ReasonScore(g.Key, g.Max(r => r.Points)));
             var own = Evidence.Combine(account.Reasons.Select(r => r.Points));
-            var gate = Evidence.Ramp(own, policy[Knobs.NetworkContextFrom], policy[Knobs.NetworkContextFull]);
+            // Context weighs only on corroborated evidence: two kinds of content, or a cluster's risk, in full;
+            // behaviour in proportion, in full at its knob.
+            var contentKinds = account.Reasons.Where(r => ReasonFamilies.IsContent(r.Code)).Select(r => r.Code).Distinct().Count();
+            var behaviour = Evidence.Combine(account.Reasons.Where(r => ReasonFamilies.IsBehaviour(r.Code)).Select(r => r.Points));
+            var corroboration = contentKinds >= 2 || account.Reasons.Any(r => r.Code == ReasonCodes.ClusterRisk)
+                ? 1 : Math.Min(1, behaviour / policy[Knobs.AccountCorroborationPoints]);
+            var gate = Evidence.Ramp(own, policy[Knobs.NetworkContextFrom], policy[Knobs.NetworkContextFull]) * corroboration;
             var raw = MaxPerCode(ip.Reasons.Concat(proxy.Reasons)).ToArray();
             var context = Math.Min(Evidence.Combine(raw.Select(r => r.Points)), policy[Knobs.NetworkMaxPoints]) * gate;
             var network = gate <= 0 ? [] : raw.Select(r => r with { Points = r.Points * gate });
@@ -75,7 +81,8 @@ public class PolicyTests
             return new(DecisionRules.ActionFor(policy, score), score, reasons, policy.Version);
         }
 
-        string[] codes = [ReasonCodes.CotElicitation, ReasonCodes.TemplateReuse, ReasonCodes.Synchrony, ReasonCodes.IpFanout, ReasonCodes.FlaggedMembers, ReasonCodes.NewAccount];
+        string[] codes = [ReasonCodes.CotElicitation, ReasonCodes.TemplateReuse, ReasonCodes.Synchrony, ReasonCodes.IpFanout, ReasonCodes.FlaggedMembers,
+            ReasonCodes.NewAccount, ReasonCodes.MachineTiming, ReasonCodes.ClusterRisk];
         var random = new Random(7);
         EntityRisk Some(int max) => new(0, Enumerable.Range(0, random.Next(max + 1))
             .Select(_ => new ReasonScore(codes[random.Next(codes.Length)], Math.Round(random.NextDouble() * 60, 1) is var p && random.Next(4) == 0 ? 20 : p)).ToArray());
