@@ -28,6 +28,18 @@ public static class Evidence
     }
 
     /// <summary>
+    /// The same over the reasons <paramref name="which"/> picks, each scaled by <paramref name="scale"/>: how much a
+    /// family of evidence adds up to, or would after scaling. Loops, no LINQ: it runs for every batch an entity sees.
+    /// </summary>
+    public static double Combine(IReadOnlyList<ReasonScore> reasons, Func<string, bool> which, double scale = 1)
+    {
+        var keep = 1.0;
+        for (var i = 0; i < reasons.Count; i++)
+            if (which(reasons[i].Code)) keep *= Unexplained(reasons[i].Points * scale);
+        return 100 * (1 - keep);
+    }
+
+    /// <summary>
     /// Sorts strongest first; equal ones keep their order. An insertion sort: the lists are a dozen reasons, and
     /// this runs for every batch an entity sees and every decision, so without LINQ's allocations.
     /// </summary>

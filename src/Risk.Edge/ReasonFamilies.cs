@@ -24,18 +24,14 @@ public static class ReasonFamilies
     public static double Corroboration(PolicyView policy, IReadOnlyList<ReasonScore> reasons)
     {
         string? content = null;
-        var keep = 1.0;
         for (var i = 0; i < reasons.Count; i++)
         {
-            var r = reasons[i];
-            if (r.Code == ReasonCodes.ClusterRisk) return 1;
-            if (IsContent(r.Code))
-            {
-                if (content is null) content = r.Code;
-                else if (content != r.Code) return 1;
-            }
-            if (IsBehaviour(r.Code)) keep *= 1 - Math.Clamp(r.Points, 0, 100) / 100;
+            var code = reasons[i].Code;
+            if (code == ReasonCodes.ClusterRisk) return 1;
+            if (!IsContent(code)) continue;
+            if (content is null) content = code;
+            else if (content != code) return 1;
         }
-        return Math.Min(1, 100 * (1 - keep) / policy[Knobs.AccountCorroborationPoints]);
+        return Math.Min(1, Evidence.Combine(reasons, IsBehaviour) / policy[Knobs.AccountCorroborationPoints]);
     }
 }

@@ -23,14 +23,6 @@ public sealed class Assessment
 
     public double Score => Evidence.Combine(_reasons);
 
-    /// <summary>The combined points of the reasons <paramref name="which"/> picks.</summary>
-    public double ScoreOf(Func<string, bool> which)
-    {
-        var keep = 1.0;
-        foreach (var r in _reasons) if (which(r.Code)) keep *= 1 - Math.Clamp(r.Points, 0, 100) / 100;
-        return 100 * (1 - keep);
-    }
-
     /// <summary>How far the reasons so far corroborate each other (<see cref="ReasonFamilies.Corroboration"/>).</summary>
     public double Corroboration(PolicyView policy) => ReasonFamilies.Corroboration(policy, _reasons);
 
@@ -40,15 +32,13 @@ public sealed class Assessment
     /// </summary>
     public void LimitTo(Func<string, bool> which, double max)
     {
-        if (ScoreOf(which) <= max) return;
+        if (Evidence.Combine(_reasons, which) <= max) return;
         // Combining is monotone in a common factor: halve the interval a few dozen times.
         double low = 0, high = 1;
         for (var i = 0; i < 40; i++)
         {
             var mid = (low + high) / 2;
-            var keep = 1.0;
-            foreach (var r in _reasons) if (which(r.Code)) keep *= 1 - Math.Clamp(r.Points * mid, 0, 100) / 100;
-            if (100 * (1 - keep) <= max) low = mid; else high = mid;
+            if (Evidence.Combine(_reasons, which, mid) <= max) low = mid; else high = mid;
         }
         for (var i = _reasons.Count - 1; i >= 0; i--)
         {

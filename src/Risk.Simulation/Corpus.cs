@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace Risk.Simulation;
@@ -27,7 +25,7 @@ namespace Risk.Simulation;
 /// every run of the simulator.
 /// </para>
 /// </summary>
-internal sealed class Corpus : IReadOnlyDictionary<string, string[]>
+internal sealed class Corpus
 {
     private static readonly ConcurrentDictionary<string, Lazy<Corpus>> Loaded = new(StringComparer.Ordinal);
 
@@ -149,12 +147,4 @@ internal sealed class Corpus : IReadOnlyDictionary<string, string[]>
 
     private static InvalidDataException Error(string name, int number, string problem) =>
         new($"Corpora/{name}.txt, line {number}: {problem}.");
-
-    public IEnumerable<string> Keys => _sections.Keys;
-    public IEnumerable<string[]> Values => _sections.Values;
-    public int Count => _sections.Count;
-    public bool ContainsKey(string key) => _sections.ContainsKey(key);
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out string[] value) => _sections.TryGetValue(key, out value);
-    public IEnumerator<KeyValuePair<string, string[]>> GetEnumerator() => _sections.GetEnumerator();
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
