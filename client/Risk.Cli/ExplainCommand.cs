@@ -50,7 +50,7 @@ public static class ExplainCommand
             ("distinct IPs", F(s.DistinctIps)), ("distinct ASNs", F(s.DistinctAsns)),
             ("tokens per day", F(s.TokensPerDay)),
             ("output / input tokens", F(s.OutputToInput)),
-            ("share on a model launched within a day", P(s.EarlyModelShare)),
+            ("share on a model launched within a day", P(s.EarlyModelShare)), ("requests in the last hour (decayed)", F(s.RecentRequests)),
             ("account age (days)", s.AgeDays is { } age ? F(age) : "unknown"), ("tier", s.Tier.ToString().ToLowerInvariant()),
         })
             signals.AddNode(Markup.Escape($"{name}: {value}"));
@@ -59,6 +59,8 @@ public static class ExplainCommand
         else root.AddNode("no cluster");
         if (x.Ip is { } ip) AddRisk(root, "latest IP", ip);
         if (x.Proxy is { } proxy) AddRisk(root, "latest proxy", proxy);
+        if (x.Campaign is { } mark)
+            root.AddNode(Markup.Escape($"campaign memory: {mark.Reason} +{F(mark.Points)} points, since {Wire.Time(mark.Since)}, held until {Wire.Time(mark.Until)} unless renewed or cleared"));
         root.AddNode(Markup.Escape("decision reasons: " + string.Join(", ", v.Decision.Reasons)));
         AnsiConsole.Write(root);
     }

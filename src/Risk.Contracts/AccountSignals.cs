@@ -24,13 +24,15 @@ public sealed record AccountSignals(
     [property: Id(15)] double? AgeDays,
     [property: Id(16)] AccountTier Tier,
     [property: Id(17)] double EarlyModelShare,
-    [property: Id(18)] double TokensPerDay);
+    [property: Id(18)] double TokensPerDay,
+    [property: Id(19)] double RecentRequests = 0);
 
 /// <summary>Why an account stands where it does: what `risk explain` prints.</summary>
 /// <param name="Own">The account's own signals' contributions.</param>
 /// <param name="Cluster">The cluster it belongs to, with that cluster's contributions.</param>
 /// <param name="Ip">The risk of the IP its latest request came from.</param>
 /// <param name="Proxy">The risk of the proxy its latest request came through.</param>
+/// <param name="Campaign">The campaign memory holding it flagged, if any.</param>
 [GenerateSerializer, Immutable, Alias("risk.account-explanation.v1")]
 public sealed record AccountExplanation(
     [property: Id(0)] AccountVerdict Verdict,
@@ -38,4 +40,13 @@ public sealed record AccountExplanation(
     [property: Id(2)] EntityRisk Own,
     [property: Id(3)] ClusterRisk? Cluster,
     [property: Id(4)] EntityRisk? Ip,
-    [property: Id(5)] EntityRisk? Proxy);
+    [property: Id(5)] EntityRisk? Proxy,
+    [property: Id(6)] CampaignMark? Campaign = null);
+
+/// <summary>A remembered campaign flag: why, how many points it holds the account at, since when, and until when unless evidence renews it (event time).</summary>
+[GenerateSerializer, Immutable, Alias("risk.campaign-mark")]
+public sealed record CampaignMark(
+    [property: Id(0)] string Reason,
+    [property: Id(1)] double Points,
+    [property: Id(2)] DateTime Since,
+    [property: Id(3)] DateTime Until);

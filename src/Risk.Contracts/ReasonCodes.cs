@@ -24,6 +24,10 @@ public static class ReasonCodes
     public const string Synchrony = "synchrony";
     public const string FingerprintMonoculture = "fingerprint_monoculture";
     public const string FlaggedMembers = "flagged_members";
+    /// <summary>Remembered: the account was flagged while other accounts of its cluster or venue were (campaign memory).</summary>
+    public const string CampaignMember = "campaign_member";
+    /// <summary>Remembered as <see cref="CampaignMember"/>, where an early move to a newly launched model was part of the evidence.</summary>
+    public const string ModelPivot = "model_pivot";
     public const string OverrideBlock = "override_block";
     public const string OverrideAllow = "override_allow";
 }

@@ -12,21 +12,27 @@ public readonly record struct NetworkSighting(
     [property: Id(4)] ulong Fingerprint = 0);
 
 /// <summary>
-/// After a batch, what ingest tells each IP and proxy about the accounts it carried: whether their own signals
-/// flag them, and their cluster. This is how a network entity knows the share of its members already flagged.
+/// After a batch, what ingest tells each IP and proxy about the accounts it carried: whether they are flagged (by
+/// their own signals, their cluster or a campaign flag, never by network context), and their cluster. This is how
+/// a network entity knows the share of its members already flagged.
 /// </summary>
+/// <param name="Suspect">The account's own signals reach the throttle threshold: at an entity whose traffic is mostly
+/// flagged, that is enough to link its cluster, as being flagged is.</param>
 [GenerateSerializer, Immutable, Alias("risk.member-status.v1")]
 public readonly record struct MemberStatus(
     [property: Id(0)] ulong AccountHash,
     [property: Id(1)] int Requests,
     [property: Id(2)] bool Flagged,
-    [property: Id(3)] string? Cluster);
+    [property: Id(3)] string? Cluster,
+    [property: Id(4)] bool Suspect = false);
 
-/// <summary>What an account grain answers to a batch: its own flag and its cluster, for the network grains.</summary>
+/// <summary>What an account grain answers to a batch: its flag (as <see cref="MemberStatus"/> counts it) and its cluster, for the network grains.</summary>
+/// <param name="OwnSuspect">Its own signals reach the throttle threshold.</param>
 [GenerateSerializer, Immutable, Alias("risk.account-status.v1")]
 public sealed record AccountStatus(
-    [property: Id(0)] bool OwnFlagged,
-    [property: Id(1)] string? Cluster);
+    [property: Id(0)] bool Flagged,
+    [property: Id(1)] string? Cluster,
+    [property: Id(2)] bool OwnSuspect = false);
 
 /// <summary>An account's report to its cluster, sent only when its own score or flag changed materially.</summary>
 /// <param name="OwnScore">The account's score from its own signals, without anything inherited from the cluster.</param>

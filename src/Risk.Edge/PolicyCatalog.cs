@@ -70,6 +70,8 @@ public static class Knobs
 
     public static readonly PolicyKnob TierScrutinyMultiplier = Knob("tier.scrutiny_multiplier", 1.25, 1, 3, "multiplier on content points for young edu, research and startup accounts");
     public static readonly PolicyKnob TierScrutinyDays = Knob("tier.scrutiny_days", 90, 0, 3650, "edu, research and startup accounts younger than this get the scrutiny multiplier");
+    public static readonly PolicyKnob AccountEstablishedDays = Knob("account.established_days", 120, 0, 3650, "an account at least this old has standing: its own points get account.established_multiplier");
+    public static readonly PolicyKnob AccountEstablishedMultiplier = Knob("account.established_multiplier", 0.7, 0, 1, "multiplier on an established account's own points (operations run on fresh sign-ups; cluster and campaign points still count in full)");
     public static readonly PolicyKnob AccountNewDays = Knob("account.new_days", 7, 0, 365, "an account younger than this many days counts as new");
     public static readonly PolicyKnob AccountMinRequests = Knob("account.min_requests", 8, 1, 10000, "requests before content shares count fully");
     public static readonly PolicyKnob AccountHighVolumePerDay = Knob("account.high_volume_per_day", 400, 1, 1e7, "requests per day that count as high volume");
@@ -83,6 +85,9 @@ public static class Knobs
     public static readonly PolicyKnob ClusterFullMembers = Knob("cluster.full_members", 12, 2, 1e6, "members at which a cluster's risk flows back at full strength");
     public static readonly PolicyKnob ClusterLinkFlaggedShare = Knob("cluster.link_flagged_share", 0.5, 0, 1, "share of an IP's or proxy's traffic from flagged accounts at which it links their clusters");
     public static readonly PolicyKnob ClusterLinkMinAccounts = Knob("cluster.link_min_accounts", 5, 2, 1e6, "accounts an IP or proxy must carry before it links clusters");
+    public static readonly PolicyKnob ClusterLinkContentPoints = Knob("cluster.link_content_points", 20, 0, 100, "extraction-content points an account needs, with an own score at the throttle line, before a hub links its cluster: behaviour alone is what a relay's customers show");
+    public static readonly PolicyKnob CampaignMemoryDays = Knob("campaign.memory_days", 7, 0, 365, "days a campaign flag holds an account after the last evidence that renewed it, unless an operator clears it");
+    public static readonly PolicyKnob CampaignMinFlaggedMembers = Knob("campaign.min_flagged_members", 3, 1, 1e6, "members of an account's cluster flagged by their own signals before its flag is remembered as a campaign's");
     public static readonly PolicyKnob PushMinScoreChange = Knob("push.min_score_change", 5, 0, 100, "score change that counts as material for pushes");
 
     // Ramps: where each signal starts to count and where it counts in full.
@@ -100,7 +105,7 @@ public static class Knobs
     public static readonly RampKnobs TemplateOverlapShare = Ramp(ReasonCodes.TemplateOverlap, 0.3, 0.7, 1, "share of an IP's or proxy's prompts whose template another account sent");
     public static readonly RampKnobs SynchronyShare = Ramp(ReasonCodes.Synchrony, 0.4, 0.8, 1, "share of an IP's or proxy's requests within seconds of other accounts'");
     public static readonly RampKnobs FingerprintMonocultureRatio = Ramp(ReasonCodes.FingerprintMonoculture, 10, 50, 1e6, "accounts per distinct TLS fingerprint behind an IP or proxy");
-    public static readonly RampKnobs FlaggedMembersShare = Ramp(ReasonCodes.FlaggedMembers, 0.3, 0.7, 1, "share of an IP's or proxy's traffic from accounts flagged by their own signals");
+    public static readonly RampKnobs FlaggedMembersShare = Ramp(ReasonCodes.FlaggedMembers, 0.3, 0.7, 1, "share of an IP's or proxy's traffic from flagged accounts (by their own signals, cluster or campaign flag)");
     public static readonly RampKnobs ClusterFlaggedShare = Ramp("cluster.flagged_share", 0.2, 0.6, 1, "share of a cluster's members flagged by their own signals");
     public static readonly RampKnobs ClusterMeanScore = Ramp("cluster.mean_score", 35, 60, 100, "mean own score of a cluster's reporting members");
 

@@ -20,6 +20,7 @@ public sealed class AccountState
     public bool ReportedToCluster { get; set; }
     public double ReportedOwnScore { get; set; }
     public bool ReportedFlagged { get; set; }
+    public CampaignMemory Campaign { get; set; } = new();
 }
 
 public sealed class AccountGrain(
@@ -32,7 +33,7 @@ public sealed class AccountGrain(
 
     public async Task<AccountStatus> Observe(AccountBatch batch)
     {
-        if (batch.Events.Count == 0) return new AccountStatus(State.ReportedFlagged, ClusterId);
+        if (batch.Events.Count == 0) return new AccountStatus(State.ReportedFlagged, ClusterId, State.ReportedFlagged);
         var policy = await Policies.Get();
         State.Account ??= batch.Events[0].Account;
         State.Ip = batch.Ip;
@@ -44,11 +45,19 @@ public sealed class AccountGrain(
         var assessment = Profile.Assess(policy);
         var own = assessment.Score;
         var ownFlagged = DecisionRules.ActionFor(policy, own) >= DecisionAction.Challenge;
+        // Suspect enough for a hub to link its cluster: throttled on its own, with prompts of its own that look like
+        // extraction. Volume, hours and addresses alone are what a cloud relay's customers show.
+        var suspect = own >= policy[Knobs.ThresholdThrottle] && assessment.ScoreOf(ReasonFamilies.IsContent) >= policy[Knobs.ClusterLinkContentPoints];
         ReportToCluster(policy, own, ownFlagged);
-        if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, ToRisk(assessment, State.Cluster), Profile.LastSeen);
+        var fresh = ToRisk(assessment, State.Cluster);
+        NoteIfFlagged(policy, fresh, State.Cluster, Profile.LastSeen);
         MarkDirty();
         TellWatchers(policy);
-        return new AccountStatus(ownFlagged, ClusterId);
+        // For the IPs and proxies it used: flagged by what it holds across accounts too (its cluster, a campaign),
+        // but never by their own context, which would feed back on itself.
+        var flagged = ownFlagged || State.Campaign.IsActive(policy, Profile.LastSeen)
+            || DecisionRules.ActionFor(policy, fresh.Score) >= DecisionAction.Challenge;
+        return new AccountStatus(flagged, ClusterId, suspect);
     }
 
     /// <summary>
@@ -77,13 +86,15 @@ public sealed class AccountGrain(
     {
         var policy = await Policies.Get();
         return new AccountExplanation(await GetVerdict(), Profile.Measure(), Profile.Assess(policy).ToRisk(State.Override, Profile.Events),
-            State.Cluster, State.Ip, State.Proxy);
+            State.Cluster, State.Ip, State.Proxy, State.Campaign.Mark(policy, Profile.LastSeen));
     }
 
     protected override void ApplyOverride(OverrideAction action)
     {
         State.Account ??= GrainKeys.Decode(this.GetPrimaryKeyString());
         State.Override = action;
+        // An operator who allows the account, or lifts its override, has answered the evidence the memory held.
+        if (action != OverrideAction.Block) State.Campaign.Forget();
     }
 
     public async Task ClusterChanged(ClusterRisk risk)
@@ -92,14 +103,19 @@ public sealed class AccountGrain(
         if (State.Cluster is { } known && string.CompareOrdinal(risk.ClusterId, known.ClusterId) > 0) return;
         State.Cluster = risk;
         var policy = await Policies.Get();
-        if (State.FirstFlaggedAt is null) NoteIfFlagged(policy, Risk(policy), Max(Profile.LastSeen, risk.AsOf));
+        NoteIfFlagged(policy, ToRisk(Profile.Assess(policy), risk), risk, Max(Profile.LastSeen, risk.AsOf));
         MarkDirty();
         TellWatchers(policy);
     }
 
     protected override EntityRisk Risk(PolicyView policy) => Risk(policy, State.Cluster);
 
-    private EntityRisk Risk(PolicyView policy, ClusterRisk? cluster) => ToRisk(Profile.Assess(policy), cluster);
+    private EntityRisk Risk(PolicyView policy, ClusterRisk? cluster)
+    {
+        var own = Profile.Assess(policy);
+        State.Campaign.AddTo(own, policy, Profile.LastSeen);
+        return ToRisk(own, cluster);
+    }
 
     /// <summary>The account's own assessment plus what its cluster passes on, with its override.</summary>
     private EntityRisk ToRisk(Assessment own, ClusterRisk? cluster)
@@ -108,9 +124,20 @@ public sealed class AccountGrain(
         return own.ToRisk(State.Override, Profile.Events);
     }
 
-    private void NoteIfFlagged(PolicyView policy, EntityRisk risk, DateTime ts)
+    /// <summary>
+    /// Notes the first flag, and remembers a flag that other accounts corroborate as a campaign's. Both read fresh
+    /// evidence only (its own signals and its cluster's, not the memory), so the memory never renews itself.
+    /// </summary>
+    private void NoteIfFlagged(PolicyView policy, EntityRisk risk, ClusterRisk? cluster, DateTime ts)
     {
-        if (DecisionRules.CouldFlag(policy, risk) && DecisionRules.Decide(policy, risk, State.Ip, State.Proxy).IsFlagged) State.FirstFlaggedAt = ts;
+        var corroborated = CampaignMemory.Corroborates(policy, cluster, State.Ip, State.Proxy);
+        if (State.FirstFlaggedAt is not null && !corroborated) return;
+        if (!DecisionRules.CouldFlag(policy, risk)) return;
+        var decision = DecisionRules.Decide(policy, risk, State.Ip, State.Proxy);
+        if (!decision.IsFlagged) return;
+        State.FirstFlaggedAt ??= ts;
+        // An override's decision (the account's, its IP's or its proxy's) is the operator's, not evidence.
+        if (corroborated && decision.Reasons is not [ReasonCodes.OverrideBlock]) State.Campaign.Remember(decision, ts);
     }
 
     /// <summary>

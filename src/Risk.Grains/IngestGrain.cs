@@ -160,12 +160,12 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         var requests = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var account in accounts)
         {
-            if (account.Status is not { OwnFlagged: true } status) continue;
+            if (account.Status is not { } status || !status.Flagged && !status.OwnSuspect) continue;
             requests.Clear();
             foreach (var row in account.Rows)
                 if (networkOf(row) is { } network) requests[network] = requests.GetValueOrDefault(network) + 1;
             foreach (var (network, count) in requests)
-                Group(members, network, new MemberStatus(account.Hash, count, status.OwnFlagged, status.Cluster));
+                Group(members, network, new MemberStatus(account.Hash, count, status.Flagged, status.Cluster, status.OwnSuspect));
         }
         foreach (var (network, list) in members) _ = GrainFactory.Grain<TGrain>(keyOf(network)).NoteMembers(list);
     }

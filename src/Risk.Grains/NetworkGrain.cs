@@ -42,24 +42,26 @@ public abstract class NetworkGrain(
         if (!IsHub(policy))
         {
             foreach (var m in members)
-                if (m.Flagged && m.Cluster is { } cluster) State.Profile.RememberFlaggedCluster(cluster);
+                if ((m.Flagged || m.Suspect) && m.Cluster is { } cluster) State.Profile.RememberSuspectCluster(cluster);
             return;
         }
-        var flaggedClusters = members.Where(m => m.Flagged && m.Cluster is not null).Select(m => m.Cluster!).Distinct();
-        // Flagged members' clusters meet here: link them, including those seen before this became a hub.
-        foreach (var cluster in State.Profile.FlaggedClusters.Concat(flaggedClusters))
+        var suspectClusters = members.Where(m => (m.Flagged || m.Suspect) && m.Cluster is not null).Select(m => m.Cluster!).Distinct();
+        // Flagged and suspect members' clusters meet here, where most traffic is flagged: link them, including those
+        // seen before this became a hub. A member neither flagged nor suspect on its own signals is never linked.
+        foreach (var cluster in State.Profile.SuspectClusters.Concat(suspectClusters))
         {
             State.Profile.HubCluster ??= cluster;
             if (cluster != State.Profile.HubCluster && _linked.Add(cluster))
                 _ = GrainFactory.Grain<IClusterGrain>(State.Profile.HubCluster).Merge(cluster);
         }
-        State.Profile.FlaggedClusters.Clear();
+        State.Profile.SuspectClusters.Clear();
         if (_linked.Count > 256) _linked.Clear();
     }
 
     /// <summary>
-    /// An IP or proxy links its members' clusters only when most of its traffic comes from accounts that their
-    /// own signals flag: a crowd of ordinary users never merges anything, whatever it shares.
+    /// An IP or proxy links its members' clusters only when most of its traffic comes from flagged accounts (by their
+    /// own signals, their cluster or a campaign flag; never by this context): a crowd of ordinary users never merges
+    /// anything, whatever it shares.
     /// </summary>
     private bool IsHub(PolicyView policy) =>
         State.Profile.FlaggedShare() >= policy[Knobs.ClusterLinkFlaggedShare] && State.Profile.Accounts.Estimate() >= policy[Knobs.ClusterLinkMinAccounts];

@@ -109,7 +109,8 @@ public sealed class AccountProfile
             Tier,
             // Over the last hours, not the day: an operation moves its traffic within hours of a launch.
             EarlyModelShare: RequestsHour.ValueAt(at, ShortHalfLife) is var hour and > 0 ? EarlyModelRequests.ValueAt(at, ShortHalfLife) / hour : 0,
-            TokensPerDay: (inTokens + outTokens) * Math.Log(2));
+            TokensPerDay: (inTokens + outTokens) * Math.Log(2),
+            RecentRequests: RequestsHour.ValueAt(at, ShortHalfLife));
     }
 
     /// <summary>The account's own risk as of its latest event, before cluster and network context.</summary>
@@ -148,12 +149,18 @@ public sealed class AccountProfile
             a.Add(ReasonCodes.OutputHeavy, policy.Weight(ReasonCodes.OutputHeavy), policy.Ramp(Knobs.OutputHeavyRatio, m.OutputToInput));
         // Moving much of one's traffic to a model within hours of its launch is what a distillation operation
         // does; people adopt new models over days.
-        a.Add(ReasonCodes.EarlyModelSwitch, policy.Weight(ReasonCodes.EarlyModelSwitch), policy.Ramp(Knobs.EarlyModelSwitchShare, m.EarlyModelShare) * confidence);
+        // A share of the last hour's few requests is one person trying the new model; an operation moves many.
+        var recent = Evidence.Ramp(m.RecentRequests, 0, policy[Knobs.AccountMinRequests]);
+        a.Add(ReasonCodes.EarlyModelSwitch, policy.Weight(ReasonCodes.EarlyModelSwitch), policy.Ramp(Knobs.EarlyModelSwitchShare, m.EarlyModelShare) * confidence * recent);
         if (IsNewAt(LastSeen, policy)) a.Add(ReasonCodes.NewAccount, policy.Weight(ReasonCodes.NewAccount), 1);
 
         // One kind of content alone may lift an account to throttle, no further, until something corroborates it.
         a.LimitTo(ReasonFamilies.IsContent, policy[Knobs.AccountUncorroboratedContentMax]
             + (100 - policy[Knobs.AccountUncorroboratedContentMax]) * a.Corroboration(policy));
+        // Standing works the other way from scrutiny: operations run on fresh sign-ups, and an account held for
+        // months has earned some benefit of the doubt for its own signals. What other accounts add (its cluster,
+        // a campaign) still counts in full.
+        if (m.AgeDays >= policy[Knobs.AccountEstablishedDays]) a.Scale(policy[Knobs.AccountEstablishedMultiplier]);
         return a;
     }
 }

@@ -23,6 +23,9 @@ public sealed class Assessment
 
     public double Score => Evidence.Combine(_reasons);
 
+    /// <summary>The points of the reasons <paramref name="which"/> picks, combined.</summary>
+    public double ScoreOf(Func<string, bool> which) => Evidence.Combine(_reasons, which);
+
     /// <summary>How far the reasons so far corroborate each other (<see cref="ReasonFamilies.Corroboration"/>).</summary>
     public double Corroboration(PolicyView policy) => ReasonFamilies.Corroboration(policy, _reasons);
 
@@ -46,6 +49,17 @@ public sealed class Assessment
             if (!which(r.Code)) continue;
             var points = Math.Round(r.Points * low, 1);
             if (points >= 0.5) _reasons[i] = r with { Points = points };
+            else _reasons.RemoveAt(i);
+        }
+    }
+
+    /// <summary>Scales every reason's points by <paramref name="factor"/>; one scaled under half a point is dropped.</summary>
+    public void Scale(double factor)
+    {
+        for (var i = _reasons.Count - 1; i >= 0; i--)
+        {
+            var points = Math.Round(_reasons[i].Points * factor, 1);
+            if (points >= 0.5) _reasons[i] = _reasons[i] with { Points = points };
             else _reasons.RemoveAt(i);
         }
     }

@@ -4,7 +4,7 @@ namespace Risk.Scoring;
 
 /// <summary>
 /// What an IP address or a proxy knows about the accounts behind it: how many, how new, how alike their
-/// prompts and clients are, how synchronised they are, and how many are flagged by their own signals.
+/// prompts and clients are, how synchronised they are, and how many are flagged (never by this context).
 /// Fixed size whatever the traffic. Sharing is context, not guilt: <see cref="DecisionRules"/> caps what
 /// network context can add, so a crowd alone never reaches the throttle threshold.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class NetworkProfile
     public DecayedCounter TemplateRequests { get; set; } = new();
     public DecayedCounter CrossAccountTemplates { get; set; } = new();
     public DecayedCounter SynchronousRequests { get; set; } = new();
-    /// <summary>Requests from members flagged by their own signals; over <see cref="Requests"/>, the flagged share.</summary>
+    /// <summary>Requests from flagged members (<see cref="MemberStatus"/>); over <see cref="Requests"/>, the flagged share.</summary>
     public DecayedCounter FlaggedMemberRequests { get; set; } = new();
 
     /// <summary>The latest prompt templates with the account that sent each: (SimHash, account hash) pairs.</summary>
@@ -36,19 +36,19 @@ public sealed class NetworkProfile
     public int WindowCount { get; set; }
     public DateTime WindowStart { get; set; }
 
-    /// <summary>The cluster of the first flagged member seen here once it is a hub; others' clusters are merged into it.</summary>
+    /// <summary>The cluster of the first suspect member seen here once it is a hub; others clusters are merged into it.</summary>
     public string? HubCluster { get; set; }
 
-    /// <summary>Clusters of flagged members seen before this entity became a hub, so they are linked when it does.</summary>
-    public List<string> FlaggedClusters { get; set; } = [];
+    /// <summary>Clusters of suspect members (own score at the throttle line or above) seen before this entity became a hub, so they are linked when it does.</summary>
+    public List<string> SuspectClusters { get; set; } = [];
 
-    public const int FlaggedClustersKept = 16;
+    public const int SuspectClustersKept = 16;
 
-    public void RememberFlaggedCluster(string cluster)
+    public void RememberSuspectCluster(string cluster)
     {
-        if (FlaggedClusters.Contains(cluster)) return;
-        if (FlaggedClusters.Count >= FlaggedClustersKept) FlaggedClusters.RemoveAt(0);
-        FlaggedClusters.Add(cluster);
+        if (SuspectClusters.Contains(cluster)) return;
+        if (SuspectClusters.Count >= SuspectClustersKept) SuspectClusters.RemoveAt(0);
+        SuspectClusters.Add(cluster);
     }
 
     public void Observe(NetworkSighting s)
@@ -73,7 +73,7 @@ public sealed class NetworkProfile
         if (m.Flagged) FlaggedMemberRequests.Add(at, m.Requests, HalfLife);
     }
 
-    /// <summary>Request-weighted share of this entity's traffic from accounts flagged by their own signals.</summary>
+    /// <summary>Request-weighted share of this entity's traffic from flagged accounts (<see cref="MemberStatus"/>).</summary>
     public double FlaggedShare()
     {
         var requests = Requests.ValueAt(LastSeen, HalfLife);
