@@ -85,3 +85,13 @@ public sealed record ClusterSummary(
     [property: Id(4)] double Reports,
     [property: Id(5)] DateTime At,
     [property: Id(6)] IReadOnlyList<string> RecentMembers);
+
+/// <summary>An account's report to its creation cohort (<see cref="ICohortGrain"/>), sent only when it changed materially.</summary>
+/// <param name="FlaggedDelta">+1 when the account newly counts as flagged there, −1 when it no longer does (or left), else 0.</param>
+/// <param name="Linkable">Flagged, or suspect on its own signals: its cluster may be linked where the cohort is mostly flagged.</param>
+[GenerateSerializer, Immutable, Alias("risk.cohort-report")]
+public sealed record CohortReport(
+    [property: Id(0)] ulong AccountHash,
+    [property: Id(1)] int FlaggedDelta,
+    [property: Id(2)] bool Linkable,
+    [property: Id(3)] string? Cluster);

@@ -21,7 +21,12 @@ public sealed class AccountState
     public double ReportedOwnScore { get; set; }
     public bool ReportedFlagged { get; set; }
     public CampaignMemory Campaign { get; set; } = new();
+    /// <summary>What the creation cohort last heard from this account.</summary>
+    public CohortStanding? Cohort { get; set; }
 }
+
+/// <summary>An account's standing as last reported to its creation cohort.</summary>
+public sealed record CohortStanding(string Key, bool Flagged, bool Linkable, string? Cluster);
 
 public sealed class AccountGrain(
     [PersistentState("account", RiskGrainOptions.StorageName)] IPersistentState<AccountState> state,
@@ -57,6 +62,7 @@ public sealed class AccountGrain(
         // but never by their own context, which would feed back on itself.
         var flagged = ownFlagged || State.Campaign.IsActive(policy, Profile.LastSeen)
             || DecisionRules.ActionFor(policy, fresh.Score) >= DecisionAction.Challenge;
+        ReportToCohort(flagged, flagged || suspect);
         return new AccountStatus(flagged, ClusterId, suspect);
     }
 
@@ -164,6 +170,26 @@ public sealed class AccountGrain(
         State.ReportedToCluster = true;
         State.ReportedOwnScore = own;
         State.ReportedFlagged = flagged;
+    }
+
+    /// <summary>
+    /// Tells the account's creation cohort (<see cref="ICohortGrain"/>) when it joins, when its flag flips, and when
+    /// it becomes linkable or its cluster changes while linkable. One-way, like the cluster report.
+    /// </summary>
+    private void ReportToCohort(bool flagged, bool linkable)
+    {
+        if (Profile.Created is not { } created) return;
+        var key = CohortKeys.For(created, Profile.Tier, Profile.LastJa4);
+        var cluster = ClusterId;
+        var last = State.Cohort;
+        if (last is not null && last.Key == key && last.Flagged == flagged && last.Linkable == linkable && (!linkable || last.Cluster == cluster)) return;
+        var hash = StableHash64.Of("account", State.Account!);
+        // A new fingerprint or tier moves the account to another cohort: the old one stops counting its flag.
+        if (last is not null && last.Key != key && last.Flagged)
+            _ = GrainFactory.Grain<ICohortGrain>(last.Key).Report(new CohortReport(hash, -1, false, null));
+        var delta = (flagged ? 1 : 0) - (last?.Key == key && last.Flagged ? 1 : 0);
+        _ = GrainFactory.Grain<ICohortGrain>(key).Report(new CohortReport(hash, delta, linkable, cluster));
+        State.Cohort = new CohortStanding(key, flagged, linkable, cluster);
     }
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;

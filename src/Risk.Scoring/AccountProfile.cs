@@ -20,6 +20,8 @@ public sealed class AccountProfile
     public string? Payment { get; set; }
     public string? LastIp { get; set; }
     public string? LastProxy { get; set; }
+    /// <summary>The client fingerprint of the latest request that carried one.</summary>
+    public string? LastJa4 { get; set; }
 
     public DecayedCounter RequestsHour { get; set; } = new();
     public DecayedCounter RequestsDay { get; set; } = new();
@@ -50,6 +52,7 @@ public sealed class AccountProfile
             // them per event would keep promoting short-lived strings into the older generations.
             if (LastIp != e.Ip) LastIp = e.Ip;
             if (LastProxy != e.Proxy) LastProxy = e.Proxy;
+            if (e.Ja4 is not null && LastJa4 != e.Ja4) LastJa4 = e.Ja4;
             if (e.Payment is not null && Payment != e.Payment) Payment = e.Payment;
         }
         Payment ??= e.Payment;
