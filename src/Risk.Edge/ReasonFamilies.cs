@@ -4,7 +4,7 @@ namespace Risk.Edge;
 
 /// <summary>
 /// What kind of evidence each reason is. One kind of extraction content alone is how students, labs and writers
-/// use the API too; a second kind, behaviour a person does not show, or a cluster's risk corroborates it.
+/// use the API too; a second kind, behaviour a person does not show, or a cluster's risk or a campaign flag corroborates it.
 /// </summary>
 public static class ReasonFamilies
 {
@@ -12,12 +12,16 @@ public static class ReasonFamilies
     public static bool IsContent(string code) => code is ReasonCodes.CotElicitation or ReasonCodes.RubricGrading
         or ReasonCodes.AgenticExtraction or ReasonCodes.SensitiveRewrite or ReasonCodes.TemplateReuse;
 
+    /// <summary>Content, or the account being new: together they are what a fresh student looks like, so they share one cap.</summary>
+    public static bool IsContentOrNew(string code) => IsContent(code) || code == ReasonCodes.NewAccount;
+
     /// <summary>
-    /// How the account behaves: volume, timing, hours, addresses, an early model switch. Not long outputs: they are
-    /// what step-by-step requests get, so they never corroborate them.
+    /// Behaviour a person does not show: volume, machine timing, round-the-clock hours, many addresses. Not long
+    /// outputs (they are what step-by-step requests get) and not an early move to a new model (enthusiasts and
+    /// students adopt early too): those add points but never corroborate content.
     /// </summary>
     public static bool IsBehaviour(string code) => code is ReasonCodes.HighVolume or ReasonCodes.HighTokenVolume
-        or ReasonCodes.MachineTiming or ReasonCodes.RoundTheClock or ReasonCodes.ManyIps or ReasonCodes.EarlyModelSwitch;
+        or ReasonCodes.MachineTiming or ReasonCodes.RoundTheClock or ReasonCodes.ManyIps;
 
     /// <summary>Evidence across accounts: a cluster's risk, or a remembered campaign flag.</summary>
     public static bool IsCampaign(string code) => code is ReasonCodes.ClusterRisk or ReasonCodes.CampaignMember or ReasonCodes.ModelPivot;

@@ -157,8 +157,9 @@ public sealed class AccountProfile
         a.Add(ReasonCodes.EarlyModelSwitch, policy.Weight(ReasonCodes.EarlyModelSwitch), policy.Ramp(Knobs.EarlyModelSwitchShare, m.EarlyModelShare) * confidence * recent);
         if (IsNewAt(LastSeen, policy)) a.Add(ReasonCodes.NewAccount, policy.Weight(ReasonCodes.NewAccount), 1);
 
-        // One kind of content alone may lift an account to throttle, no further, until something corroborates it.
-        a.LimitTo(ReasonFamilies.IsContent, policy[Knobs.AccountUncorroboratedContentMax]
+        // One kind of content alone, new account or not, may lift an account to throttle, no further, until something
+        // corroborates it: a fresh student asking for step-by-step answers is that too.
+        a.LimitTo(ReasonFamilies.IsContentOrNew, policy[Knobs.AccountUncorroboratedContentMax]
             + (100 - policy[Knobs.AccountUncorroboratedContentMax]) * a.Corroboration(policy));
         // Standing works the other way from scrutiny: operations run on fresh sign-ups, and an account held for
         // months has earned some benefit of the doubt for its own signals. What other accounts add (its cluster,
