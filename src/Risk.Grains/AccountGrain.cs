@@ -178,8 +178,9 @@ public sealed class AccountGrain(
     /// </summary>
     private void ReportToCohort(bool flagged, bool linkable)
     {
-        if (Profile.Created is not { } created) return;
-        var key = CohortKeys.For(created, Profile.Tier, Profile.LastJa4);
+        // Without an opening date or a client fingerprint, a week's sign-ups are only a week's sign-ups.
+        if (Profile.Created is not { } created || Profile.LastJa4 is not { } ja4) return;
+        var key = CohortKeys.For(created, Profile.Tier, ja4);
         var cluster = ClusterId;
         var last = State.Cohort;
         if (last is not null && last.Key == key && last.Flagged == flagged && last.Linkable == linkable && (!linkable || last.Cluster == cluster)) return;

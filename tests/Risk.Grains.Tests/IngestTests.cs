@@ -170,6 +170,71 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
         Assert.Equal(12, clusters.Count);
     }
 
+    [Fact]
+    public async Task Rings_opened_in_one_week_on_one_client_link_their_clusters_once_most_of_the_cohort_is_flagged()
+    {
+        // Three rings, each on its own card and its own address: nothing shared but the week they were opened
+        // and the client they run.
+        for (var ring = 0; ring < 3; ring++)
+            for (var member = 0; member < 4; member++)
+                await Ingest.Ingest(Enumerable.Range(0, 120)
+                    .Select(i => Traffic.Extraction($"week-{ring}-{member}", i, ip: $"192.0.2.{120 + ring * 4 + member}", payment: $"card-week-{ring}")
+                        with { Ja4 = "t13d1516h2_cohort_ring" }).ToArray());
+
+        var clusters = await Eventually(async () =>
+        {
+            var ids = new HashSet<string?>();
+            for (var ring = 0; ring < 3; ring++) ids.Add((await Verdict($"week-{ring}-0")).Cluster);
+            return ids;
+        }, ids => ids.Count == 1);
+        Assert.Single(clusters);
+        Assert.Equal(12, (await fixture.Grains.GetGrain<IClusterGrain>(clusters.Single()!).GetRisk()).Members);
+    }
+
+    [Fact]
+    public async Task A_same_week_cohort_of_ordinary_users_never_links_their_clusters()
+    {
+        // A company's batch of seats: opened together, one client, ordinary use.
+        for (var user = 0; user < 12; user++)
+            await Ingest.Ingest(Enumerable.Range(0, 30).Select(i => Traffic.Ordinary($"seat-{user}", i, ip: $"198.51.100.{60 + user}")
+                with { AccountCreated = Traffic.T0.AddDays(-3), Ja4 = "t13d1516h2_company_seats" }).ToArray());
+        await Task.Delay(500);
+        var clusters = new HashSet<string?>();
+        for (var user = 0; user < 12; user++) clusters.Add((await Verdict($"seat-{user}")).Cluster);
+        Assert.Equal(12, clusters.Count);
+    }
+
+    [Fact]
+    public async Task A_flag_that_other_accounts_corroborate_outlasts_its_window_until_an_operator_answers_it()
+    {
+        // Eight workers, each on its own card, behind one address: the address's traffic is mostly flagged, which
+        // corroborates each worker's own flag. Sent in rounds, so later rounds see the address's flagged share.
+        const string hub = "192.0.2.140";
+        for (var round = 0; round < 4; round++)
+            for (var worker = 0; worker < 8; worker++)
+                await Ingest.Ingest(Enumerable.Range(round * 30, 30).Select(i => Traffic.Extraction($"memory-{worker}", i, ip: hub)).ToArray());
+        var flagged = await Verdict("memory-0");
+        Assert.True(flagged.Decision.IsFlagged, $"memory-0 was {flagged.Decision.Action} {flagged.Decision.Score}");
+
+        // Two days of ordinary use from elsewhere: its own extraction share falls far below any flag.
+        await Ingest.Ingest(Enumerable.Range(0, 400).Select(i => Traffic.Ordinary("memory-0", i, ip: "198.51.100.91")
+            with { Ts = Traffic.T0.AddHours(1).AddMinutes(i * 7), Payment = "card-memory-0", AccountCreated = Traffic.T0.AddDays(-2) }).ToArray());
+        var account = fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account("memory-0"));
+        var held = await account.Explain();
+        Assert.True(held.Verdict.Decision.IsFlagged, $"memory-0 was let go: {held.Verdict.Decision.Action} {held.Verdict.Decision.Score}");
+        Assert.Equal(ReasonCodes.CampaignMember, held.Verdict.Decision.Reasons[0]);
+        Assert.Equal(ReasonCodes.CampaignMember, held.Campaign?.Reason);
+        Assert.True(held.Own.Score < 40, $"its own signals still scored {held.Own.Score}");
+
+        // An operator allows it, then lifts the override: the evidence was answered, and nothing renews it.
+        var policy = fixture.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default);
+        await policy.SetOverride(EntityKind.Account, "memory-0", OverrideAction.Allow, "test");
+        await policy.SetOverride(EntityKind.Account, "memory-0", OverrideAction.None, "test");
+        var cleared = await account.Explain();
+        Assert.Null(cleared.Campaign);
+        Assert.False(cleared.Verdict.Decision.IsFlagged, $"memory-0 was {cleared.Verdict.Decision.Action} {cleared.Verdict.Decision.Score}");
+    }
+
     private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
     {
         // Merges travel one-way between grains; give them a moment to land.

@@ -110,7 +110,9 @@ public class NetworkTests
             p.Observe(new RiskEvent(t, "student", "198.51.100.4", Tier: AccountTier.Edu, AccountCreated: t.AddDays(-2),
                 Prompt: new PromptSignals(PromptKinds.ChainOfThought, (ulong)i * 0x9E3779B97F4A7C15UL, 80), InTokens: 40, OutTokens: 90), null);
         var risk = p.Assess(Policy).ToRisk();
-        Assert.Equal(Policy[Knobs.AccountUncorroboratedContentMax], risk.Reasons.Single(r => r.Code == ReasonCodes.CotElicitation).Points, 0);
+        // Content and being new share the cap: together they score what one kind of content alone may.
+        Assert.Contains(risk.Reasons, r => r.Code == ReasonCodes.NewAccount);
+        Assert.Equal(Policy[Knobs.AccountUncorroboratedContentMax], Evidence.Combine(risk.Reasons, ReasonFamilies.IsContentOrNew), 0);
         Assert.Equal(DecisionAction.Throttle, DecisionRules.Decide(Policy, risk).Action);
     }
 }

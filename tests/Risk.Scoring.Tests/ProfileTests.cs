@@ -89,6 +89,42 @@ public class ProfileTests
     }
 
     [Fact]
+    public void A_person_trying_a_new_model_with_a_few_requests_counts_for_little_of_an_early_switch()
+    {
+        var launch = T0.AddDays(2);
+        var person = new AccountProfile();
+        // A day of questions an hour apart, the last two on the model launched an hour before.
+        for (var i = 0; i < 24; i++)
+        {
+            var ts = launch.AddHours(-22 + i);
+            person.Observe(Event(i, $"ordinary question {i}") with { Ts = ts }, ts >= launch ? launch : null);
+        }
+        Assert.True(person.Measure().EarlyModelShare > 0.5, "most of the last hour was on the new model");
+        // Full strength needs account.min_requests in the last hour; two requests an hour apart are a quarter of it.
+        var points = person.Assess(Policy).ToRisk().Reasons.SingleOrDefault(r => r.Code == ReasonCodes.EarlyModelSwitch)?.Points ?? 0;
+        Assert.InRange(points, 0, 0.3 * Policy.Weight(ReasonCodes.EarlyModelSwitch));
+    }
+
+    [Fact]
+    public void An_established_account_scores_its_own_signals_at_the_established_multiplier()
+    {
+        var fresh = new AccountProfile();
+        var established = new AccountProfile();
+        for (var i = 0; i < 200; i++)
+        {
+            var e = Event(i, $"Solve the following step by step and show your reasoning in full: problem {i % 4}", gapSeconds: 20);
+            fresh.Observe(e);
+            established.Observe(e with { AccountCreated = T0.AddDays(-Policy[Knobs.AccountEstablishedDays] - 1) });
+        }
+        var young = fresh.Assess(Policy).ToRisk();
+        var old = established.Assess(Policy).ToRisk();
+        Assert.True(young.Score >= 60, $"the fresh account scored {young.Score}");
+        foreach (var r in old.Reasons)
+            Assert.Equal(young.Reasons.Single(y => y.Code == r.Code).Points * Policy[Knobs.AccountEstablishedMultiplier], r.Points, 0.1);
+        Assert.DoesNotContain(old.Reasons, r => r.Code == ReasonCodes.NewAccount);
+    }
+
+    [Fact]
     public void A_few_huge_requests_count_as_high_volume_by_cost_not_by_count()
     {
         var bulk = new AccountProfile();
