@@ -37,12 +37,16 @@ public sealed record AccountStatus(
 /// <summary>An account's report to its cluster, sent only when its own score or flag changed materially.</summary>
 /// <param name="OwnScore">The account's score from its own signals, without anything inherited from the cluster.</param>
 /// <param name="FlaggedDelta">+1 when the account's own score newly flags it, −1 when it no longer does, else 0.</param>
+/// <param name="Joins">Its first report to this cluster.</param>
+/// <param name="PreviousScore">The own score it reported last time, which this one replaces in the cluster's sum.</param>
 [GenerateSerializer, Immutable, Alias("risk.member-report.v1")]
 public sealed record MemberReport(
     [property: Id(0)] string Account,
     [property: Id(1)] DateTime Ts,
     [property: Id(2)] double OwnScore,
-    [property: Id(3)] int FlaggedDelta);
+    [property: Id(3)] int FlaggedDelta,
+    [property: Id(4)] bool Joins = true,
+    [property: Id(5)] double PreviousScore = 0);
 
 /// <summary>A cluster's view as it flows back to its members.</summary>
 /// <param name="AsOf">The event time of the cluster's latest report.</param>
@@ -82,7 +86,7 @@ public sealed record ClusterSummary(
     [property: Id(1)] byte[] MemberRegisters,
     [property: Id(2)] int FlaggedMembers,
     [property: Id(3)] double ScoreSum,
-    [property: Id(4)] double Reports,
+    [property: Id(4)] double Reporters,
     [property: Id(5)] DateTime At,
     [property: Id(6)] IReadOnlyList<string> RecentMembers);
 

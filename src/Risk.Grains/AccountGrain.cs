@@ -165,7 +165,7 @@ public sealed class AccountGrain(
         // A new payment instrument: the account leaves its old cluster, whose id may be the smaller, so the new
         // cluster's push must not look stale against it (ClusterChanged).
         if (State.HomeCluster != clusterId) State.Cluster = null;
-        _ = GrainFactory.Grain<IClusterGrain>(clusterId).Report(new MemberReport(State.Account!, Profile.LastSeen, own, delta));
+        _ = GrainFactory.Grain<IClusterGrain>(clusterId).Report(new MemberReport(State.Account!, Profile.LastSeen, own, delta, !joined, State.ReportedOwnScore));
         State.HomeCluster = clusterId;
         State.ReportedToCluster = true;
         State.ReportedOwnScore = own;

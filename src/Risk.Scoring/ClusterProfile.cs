@@ -8,33 +8,35 @@ namespace Risk.Scoring;
 /// </summary>
 public sealed class ClusterProfile
 {
-    public static readonly TimeSpan HalfLife = TimeSpan.FromDays(3);
-
     public HyperLogLog Members { get; set; } = new(10);
     public int FlaggedMembers { get; set; }
-    public DecayedCounter ScoreSum { get; set; } = new();
-    public DecayedCounter Reports { get; set; } = new();
+    /// <summary>The sum of the members' latest own scores: each report replaces its member's previous one.</summary>
+    public double ScoreSum { get; set; }
+    /// <summary>Members that reported at least once; over them, <see cref="ScoreSum"/> is the members' mean own score now.</summary>
+    public int Reporters { get; set; }
     public DateTime LastSeen { get; set; }
 
     public void Observe(MemberReport r)
     {
         Members.Add(StableHash64.Of("account", r.Account));
         FlaggedMembers = Math.Max(0, FlaggedMembers + r.FlaggedDelta);
-        ScoreSum.Add(r.Ts, r.OwnScore, HalfLife);
-        Reports.Add(r.Ts, 1, HalfLife);
+        // The mean of the members' current scores, not of their reports: a member reports each time its score moves,
+        // so a mean over reports would weigh its early, low scores as often as its latest.
+        ScoreSum += r.OwnScore - (r.Joins ? 0 : r.PreviousScore);
+        if (r.Joins) Reporters++;
         if (r.Ts > LastSeen) LastSeen = r.Ts;
     }
 
     public ClusterSummary Summarize(string clusterId, IReadOnlyList<string> recentMembers) =>
-        new(clusterId, Members.Registers, FlaggedMembers, ScoreSum.ValueAt(LastSeen, HalfLife), Reports.ValueAt(LastSeen, HalfLife), LastSeen, recentMembers);
+        new(clusterId, Members.Registers, FlaggedMembers, ScoreSum, Reporters, LastSeen, recentMembers);
 
     /// <summary>Pools a joining cluster's signals into this one: member sketches union, counts add.</summary>
     public void Absorb(ClusterSummary joined)
     {
         Members.Merge(new HyperLogLog { Registers = joined.MemberRegisters });
         FlaggedMembers += joined.FlaggedMembers;
-        ScoreSum.Merge(joined.ScoreSum, joined.At, HalfLife);
-        Reports.Merge(joined.Reports, joined.At, HalfLife);
+        ScoreSum += joined.ScoreSum;
+        Reporters += (int)joined.Reporters;
         if (joined.At > LastSeen) LastSeen = joined.At;
     }
 
@@ -46,8 +48,7 @@ public sealed class ClusterProfile
         var members = MemberCount;
         if (members < policy[Knobs.ClusterMinMembers]) return a;
         var flaggedShare = Math.Min(1, FlaggedMembers / (double)members);
-        var reports = Reports.ValueAt(LastSeen, HalfLife);
-        var meanScore = reports <= 0 ? 0 : ScoreSum.ValueAt(LastSeen, HalfLife) / reports;
+        var meanScore = Reporters <= 0 ? 0 : Math.Max(0, ScoreSum) / Reporters;
         var strength = Math.Max(policy.Ramp(Knobs.ClusterFlaggedShare, flaggedShare), policy.Ramp(Knobs.ClusterMeanScore, meanScore));
         // Coordination at scale is the signal: risk grows from min_members to full strength at full_members.
         var scale = Evidence.Ramp(members, policy[Knobs.ClusterMinMembers] - 1, policy[Knobs.ClusterFullMembers]);
