@@ -36,6 +36,9 @@ public sealed class AccountGrain(
 {
     private AccountProfile Profile => State.Profile;
 
+    private (DateTime, AccountTier, string)? _cohortOf;
+    private string? _cohortKey;
+
     public async Task<AccountStatus> Observe(AccountBatch batch)
     {
         if (batch.Events.Count == 0) return new AccountStatus(State.ReportedFlagged, ClusterId, State.ReportedFlagged);
@@ -54,14 +57,14 @@ public sealed class AccountGrain(
         // extraction. Volume, hours and addresses alone are what a cloud relay's customers show.
         var suspect = own >= policy[Knobs.ThresholdThrottle] && assessment.ScoreOf(ReasonFamilies.IsContent) >= policy[Knobs.ClusterLinkContentPoints];
         ReportToCluster(policy, own, ownFlagged);
-        var fresh = ToRisk(assessment, State.Cluster);
-        NoteIfFlagged(policy, fresh, State.Cluster, Profile.LastSeen);
+        var withCluster = WithCluster(own, State.Cluster);
+        NoteIfFlagged(policy, assessment, withCluster, State.Cluster, Profile.LastSeen);
         MarkDirty();
         TellWatchers(policy);
         // For the IPs and proxies it used: flagged by what it holds across accounts too (its cluster, a campaign),
         // but never by their own context, which would feed back on itself.
         var flagged = ownFlagged || State.Campaign.IsActive(policy, Profile.LastSeen)
-            || DecisionRules.ActionFor(policy, fresh.Score) >= DecisionAction.Challenge;
+            || DecisionRules.ActionFor(policy, withCluster) >= DecisionAction.Challenge;
         ReportToCohort(flagged, flagged || suspect);
         return new AccountStatus(flagged, ClusterId, suspect);
     }
@@ -109,7 +112,8 @@ public sealed class AccountGrain(
         if (State.Cluster is { } known && string.CompareOrdinal(risk.ClusterId, known.ClusterId) > 0) return;
         State.Cluster = risk;
         var policy = await Policies.Get();
-        NoteIfFlagged(policy, ToRisk(Profile.Assess(policy), risk), risk, Max(Profile.LastSeen, risk.AsOf));
+        var own = Profile.Assess(policy);
+        NoteIfFlagged(policy, own, WithCluster(own.Score, risk), risk, Max(Profile.LastSeen, risk.AsOf));
         MarkDirty();
         TellWatchers(policy);
     }
@@ -123,6 +127,10 @@ public sealed class AccountGrain(
         return ToRisk(own, cluster);
     }
 
+    /// <summary>An own score combined with its cluster's points, without building the risk.</summary>
+    private static double WithCluster(double own, ClusterRisk? cluster) =>
+        cluster is null ? own : 100 - (100 - own) * (100 - cluster.Risk.Score) / 100;
+
     /// <summary>The account's own assessment plus what its cluster passes on, with its override.</summary>
     private EntityRisk ToRisk(Assessment own, ClusterRisk? cluster)
     {
@@ -134,10 +142,14 @@ public sealed class AccountGrain(
     /// Notes the first flag, and remembers a flag that other accounts corroborate as a campaign's. Both read fresh
     /// evidence only (its own signals and its cluster's, not the memory), so the memory never renews itself.
     /// </summary>
-    private void NoteIfFlagged(PolicyView policy, EntityRisk risk, ClusterRisk? cluster, DateTime ts)
+    /// <param name="withCluster">The score of <paramref name="own"/> with the cluster's points, as <see cref="ToRisk"/> would make it.</param>
+    private void NoteIfFlagged(PolicyView policy, Assessment own, double withCluster, ClusterRisk? cluster, DateTime ts)
     {
         var corroborated = CampaignMemory.Corroborates(policy, cluster, State.Ip, State.Proxy);
-        if (State.FirstFlaggedAt is not null && !corroborated) return;
+        // Once flagged, a decision is needed only to renew the memory, and renewing it more than hourly adds nothing
+        // to a hold of days; a flag that may raise the remembered score is renewed at once.
+        if (State.FirstFlaggedAt is not null && (!corroborated || State.Campaign.RenewedRecently(ts) && withCluster <= State.Campaign.Points)) return;
+        var risk = ToRisk(own, cluster);
         if (!DecisionRules.CouldFlag(policy, risk)) return;
         var decision = DecisionRules.Decide(policy, risk, State.Ip, State.Proxy);
         if (!decision.IsFlagged) return;
@@ -180,7 +192,13 @@ public sealed class AccountGrain(
     {
         // Without an opening date or a client fingerprint, a week's sign-ups are only a week's sign-ups.
         if (Profile.Created is not { } created || Profile.LastJa4 is not { } ja4) return;
-        var key = CohortKeys.For(created, Profile.Tier, ja4);
+        // The key changes about never; it is built again only when what it is made of does.
+        if (_cohortOf != (created, Profile.Tier, ja4))
+        {
+            _cohortOf = (created, Profile.Tier, ja4);
+            _cohortKey = CohortKeys.For(created, Profile.Tier, ja4);
+        }
+        var key = _cohortKey!;
         var cluster = ClusterId;
         var last = State.Cohort;
         if (last is not null && last.Key == key && last.Flagged == flagged && last.Linkable == linkable && (!linkable || last.Cluster == cluster)) return;

@@ -45,6 +45,9 @@ public sealed class CampaignMemory
         if (at > RenewedAt) RenewedAt = at;
     }
 
+    /// <summary>Renewed within the hour before <paramref name="at"/>, in event time.</summary>
+    public bool RenewedRecently(DateTime at) => IsSet && at - RenewedAt < TimeSpan.FromHours(1) && at >= RenewedAt;
+
     public void Forget()
     {
         Reason = null;
