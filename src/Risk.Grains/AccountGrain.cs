@@ -155,7 +155,7 @@ public sealed class AccountGrain(
         if (!decision.IsFlagged) return;
         State.FirstFlaggedAt ??= ts;
         // An override's decision (the account's, its IP's or its proxy's) is the operator's, not evidence.
-        if (corroborated && decision.Reasons is not [ReasonCodes.OverrideBlock]) State.Campaign.Remember(decision, ts);
+        if (corroborated && decision.Reasons is not [ReasonCodes.OverrideBlock]) State.Campaign.Remember(policy, decision, ts);
     }
 
     /// <summary>

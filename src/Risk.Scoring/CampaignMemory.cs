@@ -31,9 +31,11 @@ public sealed class CampaignMemory
         || proxy is not null && Has(proxy, ReasonCodes.FlaggedMembers);
 
     /// <summary>Remembers or renews a corroborated flag of <paramref name="decision"/>, made on fresh evidence at <paramref name="at"/>.</summary>
-    public void Remember(Decision decision, DateTime at)
+    public void Remember(PolicyView policy, Decision decision, DateTime at)
     {
         var pivot = decision.Reasons.Contains(ReasonCodes.EarlyModelSwitch);
+        // A memory that lapsed is a new one: its old score and reason say nothing of this flag.
+        if (!IsActive(policy, at)) Forget();
         if (!IsSet)
         {
             Since = at;

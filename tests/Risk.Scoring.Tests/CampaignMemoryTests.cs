@@ -28,8 +28,8 @@ public class CampaignMemoryTests
     public void A_remembered_flag_holds_its_score_for_the_memory_days_after_it_was_last_renewed()
     {
         var memory = new CampaignMemory();
-        memory.Remember(new Decision(DecisionAction.Challenge, 72, [ReasonCodes.CotElicitation], 1), T0);
-        memory.Remember(new Decision(DecisionAction.Challenge, 65, [ReasonCodes.CotElicitation], 1), T0.AddDays(2));
+        memory.Remember(Policy, new Decision(DecisionAction.Challenge, 72, [ReasonCodes.CotElicitation], 1), T0);
+        memory.Remember(Policy, new Decision(DecisionAction.Challenge, 65, [ReasonCodes.CotElicitation], 1), T0.AddDays(2));
         var days = Policy[Knobs.CampaignMemoryDays];
 
         var held = new Assessment();
@@ -47,13 +47,23 @@ public class CampaignMemoryTests
     public void A_flag_that_came_with_an_early_model_switch_is_remembered_as_a_pivot_and_stays_one()
     {
         var memory = new CampaignMemory();
-        memory.Remember(new Decision(DecisionAction.Block, 90, [ReasonCodes.AgenticExtraction, ReasonCodes.EarlyModelSwitch], 1), T0);
-        memory.Remember(new Decision(DecisionAction.Challenge, 70, [ReasonCodes.AgenticExtraction], 1), T0.AddDays(1));
+        memory.Remember(Policy, new Decision(DecisionAction.Block, 90, [ReasonCodes.AgenticExtraction, ReasonCodes.EarlyModelSwitch], 1), T0);
+        memory.Remember(Policy, new Decision(DecisionAction.Challenge, 70, [ReasonCodes.AgenticExtraction], 1), T0.AddDays(1));
         Assert.Equal(ReasonCodes.ModelPivot, memory.Mark(Policy, T0.AddDays(1))!.Reason);
 
         memory.Forget();
         Assert.False(memory.IsSet);
         Assert.Null(memory.Mark(Policy, T0.AddDays(1)));
+    }
+
+    [Fact]
+    public void A_flag_after_the_memory_lapsed_starts_a_new_one()
+    {
+        var memory = new CampaignMemory();
+        memory.Remember(Policy, new Decision(DecisionAction.Block, 95, [ReasonCodes.AgenticExtraction, ReasonCodes.EarlyModelSwitch], 1), T0);
+        var later = T0.AddDays(Policy[Knobs.CampaignMemoryDays] + 1);
+        memory.Remember(Policy, new Decision(DecisionAction.Challenge, 62, [ReasonCodes.CotElicitation], 1), later);
+        Assert.Equal(new CampaignMark(ReasonCodes.CampaignMember, 62, later, later.AddDays(Policy[Knobs.CampaignMemoryDays])), memory.Mark(Policy, later));
     }
 
     [Theory]
