@@ -166,6 +166,9 @@ public sealed class AccountGrain(
     private void ReportToCluster(PolicyView policy, double own, bool flagged)
     {
         if (Profile.Payment is not { } payment) return;
+        // Standing reaches the cluster's mean too: an established member's score does not make its card's cluster a
+        // ring (a lab's or a company's long-held accounts sharing one card); its flag still counts.
+        if (Profile.IsEstablished(policy)) own = 0;
         var clusterId = ClusterKeys.ForPayment(payment);
         var joined = State.HomeCluster == clusterId && State.ReportedToCluster;
         var material = !joined

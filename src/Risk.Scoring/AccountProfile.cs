@@ -80,6 +80,10 @@ public sealed class AccountProfile
         }
     }
 
+    /// <summary>Old enough, as of its latest event, to have standing (<see cref="Knobs.AccountEstablishedDays"/>).</summary>
+    public bool IsEstablished(PolicyView policy) =>
+        Created is { } c && (LastSeen - c).TotalDays >= policy[Knobs.AccountEstablishedDays];
+
     public bool IsNewAt(DateTime ts, PolicyView policy) =>
         Created is { } c && ts - c < TimeSpan.FromDays(policy[Knobs.AccountNewDays]);
 
@@ -164,7 +168,7 @@ public sealed class AccountProfile
         // Standing works the other way from scrutiny: operations run on fresh sign-ups, and an account held for
         // months has earned some benefit of the doubt for its own signals. What other accounts add (its cluster,
         // a campaign) still counts in full.
-        if (m.AgeDays >= policy[Knobs.AccountEstablishedDays]) a.Scale(policy[Knobs.AccountEstablishedMultiplier]);
+        if (IsEstablished(policy)) a.Scale(policy[Knobs.AccountEstablishedMultiplier]);
         return a;
     }
 }

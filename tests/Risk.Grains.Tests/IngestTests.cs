@@ -171,6 +171,25 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
     }
 
     [Fact]
+    public async Task A_card_shared_by_established_accounts_passes_no_risk_for_their_scores_and_one_of_fresh_accounts_does()
+    {
+        // The same extraction-like workload on one card each: a lab's accounts held for a year, and fresh sign-ups.
+        foreach (var (name, created) in new[] { ("held", Traffic.T0.AddDays(-400)), ("fresh", Traffic.T0.AddDays(-2)) })
+            for (var member = 0; member < 8; member++)
+                await Ingest.Ingest(Enumerable.Range(0, 120).Select(i => Traffic.Extraction($"{name}-{member}", i, ip: $"192.0.2.{(name == "held" ? 150 : 160) + member}",
+                    payment: $"card-{name}") with { AccountCreated = created }).ToArray());
+
+        async Task<ClusterRisk> ClusterOf(string account) =>
+            await fixture.Grains.GetGrain<IClusterGrain>((await Verdict(account)).Cluster!).GetRisk();
+        var fresh = await Eventually(() => ClusterOf("fresh-0"), c => c.Risk.Score > 0);
+        Assert.Contains(fresh.Risk.Reasons, r => r.Code == ReasonCodes.ClusterRisk);
+        var held = await ClusterOf("held-0");
+        Assert.Equal(8, held.Members);
+        Assert.Equal(0, held.FlaggedMembers);
+        Assert.Empty(held.Risk.Reasons);
+    }
+
+    [Fact]
     public async Task Rings_opened_in_one_week_on_one_client_link_their_clusters_once_most_of_the_cohort_is_flagged()
     {
         // Three rings, each on its own card and its own address: nothing shared but the week they were opened
