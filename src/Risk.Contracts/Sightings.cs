@@ -16,8 +16,9 @@ public readonly record struct NetworkSighting(
 /// their own signals, their cluster or a campaign flag, never by network context), and their cluster. This is how
 /// a network entity knows the share of its members already flagged.
 /// </summary>
-/// <param name="Suspect">The account's own signals reach the throttle threshold: at an entity whose traffic is mostly
-/// flagged, that is enough to link its cluster, as being flagged is.</param>
+/// <param name="Suspect">The account's own signals reach the throttle threshold, with extraction content among them
+/// (<c>cluster.link_content_points</c>): at an entity whose traffic is mostly flagged, that is enough to link its
+/// cluster, as being flagged is.</param>
 [GenerateSerializer, Immutable, Alias("risk.member-status.v1")]
 public readonly record struct MemberStatus(
     [property: Id(0)] ulong AccountHash,
@@ -27,7 +28,7 @@ public readonly record struct MemberStatus(
     [property: Id(4)] bool Suspect = false);
 
 /// <summary>What an account grain answers to a batch: its flag (as <see cref="MemberStatus"/> counts it) and its cluster, for the network grains.</summary>
-/// <param name="OwnSuspect">Its own signals reach the throttle threshold.</param>
+/// <param name="OwnSuspect">Its own signals reach the throttle threshold, with extraction content among them.</param>
 [GenerateSerializer, Immutable, Alias("risk.account-status.v1")]
 public sealed record AccountStatus(
     [property: Id(0)] bool Flagged,

@@ -107,7 +107,7 @@ public static class Knobs
     public static readonly RampKnobs FingerprintMonocultureRatio = Ramp(ReasonCodes.FingerprintMonoculture, 10, 50, 1e6, "accounts per distinct TLS fingerprint behind an IP or proxy");
     public static readonly RampKnobs FlaggedMembersShare = Ramp(ReasonCodes.FlaggedMembers, 0.3, 0.7, 1, "share of an IP's or proxy's traffic from flagged accounts (by their own signals, cluster or campaign flag)");
     public static readonly RampKnobs ClusterFlaggedShare = Ramp("cluster.flagged_share", 0.2, 0.6, 1, "share of a cluster's members flagged by their own signals");
-    public static readonly RampKnobs ClusterMeanScore = Ramp("cluster.mean_score", 30, 50, 100, "mean own score of a cluster's reporting members");
+    public static readonly RampKnobs ClusterMeanScore = Ramp("cluster.mean_score", 30, 50, 100, "mean of a cluster's members' latest own scores (an established member's counts as 0)");
 
     /// <summary>Every knob, in the order `risk policy show` lists them.</summary>
     public static IReadOnlyList<PolicyKnob> All => Declared;

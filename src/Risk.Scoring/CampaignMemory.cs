@@ -6,7 +6,7 @@ namespace Risk.Scoring;
 /// Keeps an account flagged once a campaign is established around it. Evidence that lives in sliding windows
 /// (a launch day's model switch, a day's share of extraction prompts) passes with the window while the account
 /// goes on extracting; a window passing is not an answer to the evidence. So a flag that other accounts
-/// corroborate (its cluster's members, or the traffic of its IP or proxy, flagged by their own signals) is
+/// corroborate (its cluster's members flagged by their own signals, or the flagged traffic of its IP or proxy) is
 /// remembered at the score it had, renewed by each later corroborated flag, and forgotten when an operator
 /// answers it or when nothing renewed it for <see cref="Knobs.CampaignMemoryDays"/> of the account's own event time.
 /// One account's own evidence never sets it: a student's hour of homework is not a campaign.
