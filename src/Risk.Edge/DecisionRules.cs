@@ -50,7 +50,7 @@ public static class DecisionRules
         if (ip is not null) MaxPerCode(raw, ip.Reasons, 1);
         if (proxy is not null) MaxPerCode(raw, proxy.Reasons, 1);
         var context = Math.Min(Evidence.Combine(raw), policy[Knobs.NetworkMaxPoints]) * gate;
-        var score = (int)Math.Round(Evidence.Combine([own, context]));
+        var score = (int)Math.Round(Evidence.Combine(own, context));
         var merged = new List<ReasonScore>(account.Reasons.Count + raw.Count);
         MaxPerCode(merged, account.Reasons, 1);
         if (gate > 0) MaxPerCode(merged, raw, gate);
@@ -86,7 +86,7 @@ public static class DecisionRules
         // result to a whole number. Context is gated by the account's own evidence, as in Decide.
         var own = account.Score + 1;
         var context = policy[Knobs.NetworkMaxPoints] * Evidence.Ramp(own, policy[Knobs.NetworkContextFrom], policy[Knobs.NetworkContextFull]);
-        return Evidence.Combine([own, context]) >= policy[Knobs.ThresholdChallenge] - 0.5;
+        return Evidence.Combine(own, context) >= policy[Knobs.ThresholdChallenge] - 0.5;
     }
 
     public static DecisionAction ActionFor(PolicyView policy, double score) =>

@@ -9,6 +9,9 @@ namespace Risk.Edge;
 /// </summary>
 public static class Evidence
 {
+    /// <summary>Two scores combined, without a collection: a score and what a cluster or cohort adds to it.</summary>
+    public static double Combine(double a, double b) => 100 * (1 - Unexplained(a) * Unexplained(b));
+
     public static double Combine(IEnumerable<double> points)
     {
         var keep = 1.0;

@@ -129,7 +129,7 @@ public sealed class AccountGrain(
 
     /// <summary>An own score combined with its cluster's points, without building the risk.</summary>
     private static double WithCluster(double own, ClusterRisk? cluster) =>
-        cluster is null ? own : 100 - (100 - own) * (100 - cluster.Risk.Score) / 100;
+        cluster is null ? own : Evidence.Combine(own, cluster.Risk.Score);
 
     /// <summary>The account's own assessment plus what its cluster passes on, with its override.</summary>
     private EntityRisk ToRisk(Assessment own, ClusterRisk? cluster)

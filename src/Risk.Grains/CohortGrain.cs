@@ -8,10 +8,8 @@ public sealed class CohortState
 {
     public HyperLogLog Members { get; set; } = new(10);
     public int FlaggedMembers { get; set; }
-    /// <summary>The first linkable member's cluster once this cohort is mostly flagged; the others are merged into it.</summary>
-    public string? HubCluster { get; set; }
-    /// <summary>Linkable members' clusters seen before the cohort was mostly flagged, so they are linked when it is.</summary>
-    public List<string> Waiting { get; set; } = [];
+    /// <summary>Linkable members' clusters, to be linked once the cohort is mostly flagged.</summary>
+    public HubLinks Links { get; set; } = new();
 }
 
 /// <summary>
@@ -24,31 +22,17 @@ public sealed class CohortGrain(
     IOptions<RiskGrainOptions> options,
     PolicyCache policies) : WriteBehindGrain<CohortState>(state, options), ICohortGrain
 {
-    public const int WaitingKept = 16;
-
-    /// <summary>Clusters linked lately, so that every report does not send the same merge again.</summary>
-    private readonly HashSet<string> _linked = [];
+    private readonly ClusterLinker _linker = new();
 
     public async Task Report(CohortReport report)
     {
         var policy = await policies.Get();
         State.Members.Add(report.AccountHash);
         State.FlaggedMembers = Math.Max(0, State.FlaggedMembers + report.FlaggedDelta);
-        if (report.Linkable && report.Cluster is { } cluster && !State.Waiting.Contains(cluster))
-        {
-            if (State.Waiting.Count >= WaitingKept) State.Waiting.RemoveAt(0);
-            State.Waiting.Add(cluster);
-        }
         MarkDirty();
-        if (!IsHub(policy)) return;
-        foreach (var waiting in State.Waiting)
-        {
-            State.HubCluster ??= waiting;
-            if (waiting != State.HubCluster && _linked.Add(waiting))
-                _ = GrainFactory.Grain<IClusterGrain>(State.HubCluster).Merge(waiting);
-        }
-        State.Waiting.Clear();
-        if (_linked.Count > 256) _linked.Clear();
+        string[] linkable = report is { Linkable: true, Cluster: { } cluster } ? [cluster] : [];
+        if (IsHub(policy)) _linker.Link(State.Links, linkable, GrainFactory);
+        else foreach (var waiting in linkable) State.Links.Wait(waiting);
     }
 
     /// <summary>The same rule as an IP's or proxy's: enough members, mostly flagged.</summary>

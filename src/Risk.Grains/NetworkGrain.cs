@@ -16,8 +16,7 @@ public abstract class NetworkGrain(
     ILogger log,
     EntityKind kind) : EntityGrain<NetworkState>(state, options, policies, log), INetworkGrain
 {
-    /// <summary>Clusters this one linked lately, so that every batch does not send the same merges again.</summary>
-    private readonly HashSet<string> _linked = [];
+    private readonly ClusterLinker _linker = new();
 
     private string FanoutReason => kind == EntityKind.Ip ? ReasonCodes.IpFanout : ReasonCodes.ProxyFanout;
 
@@ -39,23 +38,11 @@ public abstract class NetworkGrain(
         foreach (var m in members) State.Profile.Observe(m, State.Profile.LastSeen);
         MarkDirty();
         TellWatchers(policy);
-        if (!IsHub(policy))
-        {
-            foreach (var m in members)
-                if ((m.Flagged || m.Suspect) && m.Cluster is { } cluster) State.Profile.RememberSuspectCluster(cluster);
-            return;
-        }
-        var suspectClusters = members.Where(m => (m.Flagged || m.Suspect) && m.Cluster is not null).Select(m => m.Cluster!).Distinct();
-        // Flagged and suspect members' clusters meet here, where most traffic is flagged: link them, including those
-        // seen before this became a hub. A member neither flagged nor suspect on its own signals is never linked.
-        foreach (var cluster in State.Profile.SuspectClusters.Concat(suspectClusters))
-        {
-            State.Profile.HubCluster ??= cluster;
-            if (cluster != State.Profile.HubCluster && _linked.Add(cluster))
-                _ = GrainFactory.Grain<IClusterGrain>(State.Profile.HubCluster).Merge(cluster);
-        }
-        State.Profile.SuspectClusters.Clear();
-        if (_linked.Count > 256) _linked.Clear();
+        // Flagged and suspect members' clusters meet here: linked once most traffic is flagged, including those seen
+        // before. A member neither flagged nor suspect on its own signals is never linked.
+        var linkable = members.Where(m => (m.Flagged || m.Suspect) && m.Cluster is not null).Select(m => m.Cluster!).Distinct();
+        if (IsHub(policy)) _linker.Link(State.Profile.Links, linkable, GrainFactory);
+        else foreach (var cluster in linkable) State.Profile.Links.Wait(cluster);
     }
 
     /// <summary>

@@ -36,20 +36,8 @@ public sealed class NetworkProfile
     public int WindowCount { get; set; }
     public DateTime WindowStart { get; set; }
 
-    /// <summary>The cluster of the first suspect member seen here once it is a hub; others clusters are merged into it.</summary>
-    public string? HubCluster { get; set; }
-
-    /// <summary>Clusters of suspect members (own score at the throttle line or above) seen before this entity became a hub, so they are linked when it does.</summary>
-    public List<string> SuspectClusters { get; set; } = [];
-
-    public const int SuspectClustersKept = 16;
-
-    public void RememberSuspectCluster(string cluster)
-    {
-        if (SuspectClusters.Contains(cluster)) return;
-        if (SuspectClusters.Count >= SuspectClustersKept) SuspectClusters.RemoveAt(0);
-        SuspectClusters.Add(cluster);
-    }
+    /// <summary>The clusters of flagged and suspect members that meet here, to be linked once this is a hub.</summary>
+    public HubLinks Links { get; set; } = new();
 
     public void Observe(NetworkSighting s)
     {

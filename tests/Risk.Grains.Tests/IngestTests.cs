@@ -9,6 +9,14 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
     private Task<AccountVerdict> Verdict(string account) =>
         fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetVerdict();
 
+    /// <summary>The distinct clusters the accounts are in now.</summary>
+    private async Task<HashSet<string?>> ClustersOf(IEnumerable<string> accounts)
+    {
+        var ids = new HashSet<string?>();
+        foreach (var account in accounts) ids.Add((await Verdict(account)).Cluster);
+        return ids;
+    }
+
     [Fact]
     public async Task A_batch_reaches_the_right_account_ip_and_proxy_grains()
     {
@@ -142,12 +150,7 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
                 await Ingest.Ingest(Enumerable.Range(0, 120)
                     .Select(i => Traffic.Extraction($"hub-{ring}-{member}", i, ip: "192.0.2.88", payment: $"card-hub-{ring}")).ToArray());
 
-        var clusters = await Eventually(async () =>
-        {
-            var ids = new HashSet<string?>();
-            for (var ring = 0; ring < 3; ring++) ids.Add((await Verdict($"hub-{ring}-0")).Cluster);
-            return ids;
-        }, ids => ids.Count == 1);
+        var clusters = await Eventually(() => ClustersOf(Enumerable.Range(0, 3).Select(ring => $"hub-{ring}-0")), ids => ids.Count == 1);
         Assert.Single(clusters);
         var merged = await fixture.Grains.GetGrain<IClusterGrain>(clusters.Single()!).GetRisk();
         Assert.Equal(12, merged.Members);
@@ -165,9 +168,7 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
         for (var user = 0; user < 12; user++)
             await Ingest.Ingest(Enumerable.Range(0, 30).Select(i => Traffic.Ordinary($"crowd-{user}", i, ip: "100.64.0.9")).ToArray());
         await Task.Delay(500);
-        var clusters = new HashSet<string?>();
-        for (var user = 0; user < 12; user++) clusters.Add((await Verdict($"crowd-{user}")).Cluster);
-        Assert.Equal(12, clusters.Count);
+        Assert.Equal(12, (await ClustersOf(Enumerable.Range(0, 12).Select(user => $"crowd-{user}"))).Count);
     }
 
     [Fact]
@@ -200,12 +201,7 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
                     .Select(i => Traffic.Extraction($"week-{ring}-{member}", i, ip: $"192.0.2.{120 + ring * 4 + member}", payment: $"card-week-{ring}")
                         with { Ja4 = "t13d1516h2_cohort_ring" }).ToArray());
 
-        var clusters = await Eventually(async () =>
-        {
-            var ids = new HashSet<string?>();
-            for (var ring = 0; ring < 3; ring++) ids.Add((await Verdict($"week-{ring}-0")).Cluster);
-            return ids;
-        }, ids => ids.Count == 1);
+        var clusters = await Eventually(() => ClustersOf(Enumerable.Range(0, 3).Select(ring => $"week-{ring}-0")), ids => ids.Count == 1);
         Assert.Single(clusters);
         Assert.Equal(12, (await fixture.Grains.GetGrain<IClusterGrain>(clusters.Single()!).GetRisk()).Members);
     }
@@ -218,9 +214,7 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
             await Ingest.Ingest(Enumerable.Range(0, 30).Select(i => Traffic.Ordinary($"seat-{user}", i, ip: $"198.51.100.{60 + user}")
                 with { AccountCreated = Traffic.T0.AddDays(-3), Ja4 = "t13d1516h2_company_seats" }).ToArray());
         await Task.Delay(500);
-        var clusters = new HashSet<string?>();
-        for (var user = 0; user < 12; user++) clusters.Add((await Verdict($"seat-{user}")).Cluster);
-        Assert.Equal(12, clusters.Count);
+        Assert.Equal(12, (await ClustersOf(Enumerable.Range(0, 12).Select(user => $"seat-{user}"))).Count);
     }
 
     [Fact]
