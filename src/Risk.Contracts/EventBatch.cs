@@ -40,7 +40,7 @@ public sealed record EventBatch([property: Id(0)] string?[] Strings, [property: 
             var e = events[i] ?? throw new ArgumentException($"event {i} is null", nameof(events));
             rows[i] = new EventRow(e.Ts, Ref(e.Account), Ref(e.Ip), Ref(e.Proxy), e.Asn, Ref(e.Ja4), Ref(e.Payment), e.Tier,
                 e.AccountCreated, Ref(e.Model), e.Prompt is not null, e.Prompt?.Kinds ?? PromptKinds.None, e.Prompt?.SimHash ?? 0,
-                e.Prompt?.Length ?? 0, e.InTokens, e.OutTokens);
+                e.Prompt?.Length ?? 0, e.InTokens, e.OutTokens, e.Prompt?.Families ?? 0);
         }
         return new EventBatch([.. strings], rows);
     }
@@ -52,7 +52,7 @@ public sealed record EventBatch([property: Id(0)] string?[] Strings, [property: 
     public RiskEvent ToEvent(int i, string ip)
     {
         var row = Rows[i];
-        var prompt = row.Prompted ? new PromptSignals(row.Kinds, row.SimHash, row.PromptLength) : null;
+        var prompt = row.Prompted ? new PromptSignals(row.Kinds, row.SimHash, row.PromptLength, row.Families) : null;
         return new RiskEvent(row.Ts, S(row.Account)!, ip, S(row.Proxy), row.Asn, S(row.Ja4), S(row.Payment), row.Tier,
             row.AccountCreated, S(row.Model), prompt, row.InTokens, row.OutTokens);
     }
@@ -70,7 +70,7 @@ public sealed record EventBatch([property: Id(0)] string?[] Strings, [property: 
 }
 
 /// <summary>One event of an <see cref="EventBatch"/>: the fields of <see cref="RiskEvent"/>, strings as indexes into the batch's table.</summary>
-/// <param name="Prompted">Whether the event carries prompt signals (Kinds, SimHash and PromptLength).</param>
+/// <param name="Prompted">Whether the event carries prompt signals (Kinds, SimHash, PromptLength and Families).</param>
 [GenerateSerializer, Immutable, Alias("risk.event-row.v1")]
 public readonly record struct EventRow(
     [property: Id(0)] DateTime Ts,
@@ -88,4 +88,5 @@ public readonly record struct EventRow(
     [property: Id(12)] ulong SimHash,
     [property: Id(13)] int PromptLength,
     [property: Id(14)] int InTokens,
-    [property: Id(15)] int OutTokens);
+    [property: Id(15)] int OutTokens,
+    [property: Id(16)] ulong Families = 0);

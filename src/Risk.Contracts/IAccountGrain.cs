@@ -20,4 +20,8 @@ public interface IAccountGrain : IOverridable
     /// <summary>A cluster pushes its risk back when it changed materially.</summary>
     [Alias("ClusterChanged"), OneWay]
     Task ClusterChanged(ClusterRisk risk);
+
+    /// <summary>A content family found the account one of a ring (<see cref="IFamilyGrain"/>).</summary>
+    [Alias("RingFound"), OneWay]
+    Task RingFound(FamilyRing ring);
 }

@@ -28,6 +28,8 @@ public static class ReasonCodes
     public const string CampaignMember = "campaign_member";
     /// <summary>Remembered as <see cref="CampaignMember"/>, where an early move to a newly launched model was part of the evidence.</summary>
     public const string ModelPivot = "model_pivot";
+    /// <summary>A content family found the account one of a dispersed ring of young accounts sending the same kind of extraction content.</summary>
+    public const string ContentRing = "content_ring";
     public const string OverrideBlock = "override_block";
     public const string OverrideAllow = "override_allow";
 }

@@ -35,11 +35,22 @@ public enum AccountTier : byte
 /// <param name="Kinds">Which extraction patterns the prompt matched.</param>
 /// <param name="SimHash">A 64-bit SimHash of the prompt's word shingles; near-duplicates differ in few bits.</param>
 /// <param name="Length">Length of the prompt in characters.</param>
+/// <param name="Families">For a prompt that matched an extraction pattern: its content families, three
+/// locality-sensitive keys of 21 bits (the values of a MinHash over the prompt's word pairs) packed low band first, 0
+/// for none. Paraphrases of one skeleton share a key far more often than unrelated prompts do.</param>
 [GenerateSerializer, Immutable, Alias("risk.prompt.v1")]
 public sealed record PromptSignals(
     [property: Id(0)] PromptKinds Kinds,
     [property: Id(1)] ulong SimHash,
-    [property: Id(2)] int Length);
+    [property: Id(2)] int Length,
+    [property: Id(3)] ulong Families = 0)
+{
+    public const int FamilyBands = 3;
+    public const int FamilyKeyBits = 21;
+
+    /// <summary>The key of band <paramref name="band"/> (0 to <see cref="FamilyBands"/> − 1), 0 for none.</summary>
+    public static uint FamilyKey(ulong families, int band) => (uint)(families >> (FamilyKeyBits * band)) & ((1u << FamilyKeyBits) - 1);
+}
 
 [Flags, GenerateSerializer, Alias("risk.prompt-kinds")]
 public enum PromptKinds : ushort

@@ -64,6 +64,7 @@ public static class Knobs
     public static readonly PolicyKnob WeightFingerprintMonoculture = Weight(ReasonCodes.FingerprintMonoculture, 10, "context points when many accounts share few TLS fingerprints");
     public static readonly PolicyKnob WeightFlaggedMembers = Weight(ReasonCodes.FlaggedMembers, 30, "context points when much of an IP's or proxy's traffic comes from flagged accounts");
     public static readonly PolicyKnob WeightClusterRisk = Weight(ReasonCodes.ClusterRisk, 70, "points an account inherits from a risky cluster");
+    public static readonly PolicyKnob WeightContentRing = Weight(ReasonCodes.ContentRing, 50, "points when a content family finds the account one of a dispersed ring of young accounts sending the same kind of extraction content");
     public static readonly PolicyKnob NetworkMaxPoints = Knob("network.max_points", 35, 0, 100, "the most that IP and proxy context together can add");
     public static readonly PolicyKnob NetworkContextFrom = Knob("network.context_from", 20, 0, 100, "own score below which IP and proxy context adds nothing: sharing alone is not guilt");
     public static readonly PolicyKnob NetworkContextFull = Knob("network.context_full", 50, 0, 100, "own score at which IP and proxy context counts in full");
@@ -88,6 +89,14 @@ public static class Knobs
     public static readonly PolicyKnob ClusterLinkContentPoints = Knob("cluster.link_content_points", 20, 0, 100, "extraction-content points an account needs, with an own score at the throttle line, before a hub links its cluster: behaviour alone is what a relay's customers show");
     public static readonly PolicyKnob CampaignMemoryDays = Knob("campaign.memory_days", 7, 0, 365, "days a campaign flag holds an account after the last evidence that renewed it, unless an operator clears it");
     public static readonly PolicyKnob CampaignMinFlaggedMembers = Knob("campaign.min_flagged_members", 3, 1, 1e6, "members of an account's cluster flagged by their own signals before its flag is remembered as a campaign's");
+    public static readonly PolicyKnob FamilyRingShare = Knob("family.ring_share", 0.5, 0, 1, "share of a content family's accounts that must be ring-like (young, dispersed, content-heavy, opened within family.ring_span_days) for it to call them a ring");
+    public static readonly PolicyKnob FamilyRingSpanDays = Knob("family.ring_span_days", 14, 0, 3650, "days within which a ring's accounts were opened");
+    public static readonly PolicyKnob FamilyRingMaxAgeDays = Knob("family.ring_max_age_days", 60, 0, 3650, "an account older than this is never ring-like");
+    public static readonly PolicyKnob FamilyRingMinRequests = Knob("family.ring_min_requests", 20, 1, 1e6, "requests an account must have sent before it can be ring-like");
+    public static readonly PolicyKnob FamilyRingMinHistoryHours = Knob("family.ring_min_history_hours", 36, 0, 8760, "hours between an account's first and latest requests before it can be ring-like: a class meets on its second day, if not its first");
+    public static readonly PolicyKnob FamilyRingContentShare = Knob("family.ring_content_share", 0.3, 0, 1, "share of a ring-like account's requests that match an extraction pattern");
+    public static readonly PolicyKnob FamilyRingMaxSharedShare = Knob("family.ring_max_shared_share", 0.2, 0, 1, "most of a ring-like account's requests that may come through a proxy or an address shared by family.shared_address_accounts accounts: students meet at a venue, a careful ring never does");
+    public static readonly PolicyKnob FamilySharedAddressAccounts = Knob("family.shared_address_accounts", 3, 2, 1e6, "accounts an address carries before it counts as shared");
     public static readonly PolicyKnob PushMinScoreChange = Knob("push.min_score_change", 5, 0, 100, "score change that counts as material for pushes");
 
     // Ramps: where each signal starts to count and where it counts in full.
@@ -107,6 +116,7 @@ public static class Knobs
     public static readonly RampKnobs FingerprintMonocultureRatio = Ramp(ReasonCodes.FingerprintMonoculture, 10, 50, 1e6, "accounts per distinct TLS fingerprint behind an IP or proxy");
     public static readonly RampKnobs FlaggedMembersShare = Ramp(ReasonCodes.FlaggedMembers, 0.3, 0.7, 1, "share of an IP's or proxy's traffic from flagged accounts (by their own signals, cluster or campaign flag)");
     public static readonly RampKnobs ClusterFlaggedShare = Ramp("cluster.flagged_share", 0.2, 0.6, 1, "share of a cluster's members flagged by their own signals");
+    public static readonly RampKnobs FamilyRingAccounts = Ramp("family.ring_accounts", 6, 12, 1e6, "ring-like accounts a content family holds, opened within family.ring_span_days of each other");
     public static readonly RampKnobs ClusterMeanScore = Ramp("cluster.mean_score", 30, 50, 100, "mean of a cluster's members' latest own scores (an established member's counts as 0)");
 
     /// <summary>Every knob, in the order `risk policy show` lists them.</summary>

@@ -52,8 +52,85 @@ public static class PromptFeatures
         var ascii = Ascii.IsValid(lower);
         foreach (var (kind, asciiCues, otherCues) in Patterns)
             if (lower.AsSpan().ContainsAny(asciiCues) || !ascii && lower.AsSpan().ContainsAny(otherCues)) kinds |= kind;
-        return new PromptSignals(kinds, SimHashOfLower(lower), prompt.Length);
+        return new PromptSignals(kinds, SimHashOfLower(lower), prompt.Length, kinds == PromptKinds.None ? 0 : FamiliesOfLower(lower));
     }
+
+    /// <summary>
+    /// The content families of a prompt (<see cref="PromptSignals.Families"/>): a MinHash of
+    /// <see cref="PromptSignals.FamilyBands"/> values over its word pairs (letters only, so the numbers and symbols a
+    /// slot fills in do not count; letter trigrams for scripts written without spaces), each hashed to a key. Each
+    /// key is in effect one of the prompt's word pairs, picked by the same rule for every prompt, so two prompts
+    /// share a band's key with probability J, the Jaccard similarity of their pairs, and an account's recurring keys
+    /// are a sample of its recurring phrasing. Keys of two values per band would be more specific, but a paraphrased
+    /// skeleton with a fresh item in its slot then rarely brings the same key back.
+    /// </summary>
+    public static ulong Families(string text) => FamiliesOfLower(text.ToLowerInvariant());
+
+    private const int MinHashes = PromptSignals.FamilyBands;
+
+    private static ulong FamiliesOfLower(string lower)
+    {
+        Span<ulong> mins = stackalloc ulong[MinHashes];
+        mins.Fill(ulong.MaxValue);
+        var shingles = CountSpaces(lower) * 12 >= lower.Length ? WordPairs(lower, mins) : LetterTrigrams(lower, mins);
+        if (shingles == 0) return 0;
+        ulong families = 0;
+        const ulong mask = (1UL << PromptSignals.FamilyKeyBits) - 1;
+        for (var band = 0; band < PromptSignals.FamilyBands; band++)
+        {
+            var key = Mix((ulong)band + 1, mins[band], 0) & mask;
+            families |= (key == 0 ? 1 : key) << (PromptSignals.FamilyKeyBits * band);
+        }
+        return families;
+    }
+
+    private static int WordPairs(string text, Span<ulong> mins)
+    {
+        ulong previous = 0;
+        var words = 0;
+        var span = text.AsSpan();
+        for (var i = 0; i < span.Length;)
+        {
+            if (!char.IsLetter(span[i]) && span[i] != '\'') { i++; continue; }
+            var start = i;
+            while (i < span.Length && (char.IsLetter(span[i]) || span[i] == '\'')) i++;
+            var h = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(span[start..i]));
+            if (++words >= 2) MinOf(Mix(0, previous, h), mins);
+            previous = h;
+        }
+        if (words == 1) MinOf(previous, mins);
+        return words;
+    }
+
+    private static int LetterTrigrams(string text, Span<ulong> mins)
+    {
+        var chars = text.AsSpan();
+        var count = 0;
+        for (var i = 0; i + 2 < chars.Length; i++)
+        {
+            if (!char.IsLetter(chars[i]) || !char.IsLetter(chars[i + 1]) || !char.IsLetter(chars[i + 2])) continue;
+            MinOf(XxHash64.HashToUInt64(MemoryMarshal.AsBytes(chars.Slice(i, 3))), mins);
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>One shingle's hash under each of the MinHash's functions (a seeded finaliser each), kept where lower.</summary>
+    private static void MinOf(ulong hash, Span<ulong> mins)
+    {
+        for (var j = 0; j < mins.Length; j++)
+        {
+            var z = (hash ^ Seeds[j]) * 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 31)) * 0xBF58476D1CE4E5B9UL;
+            z ^= z >> 29;
+            if (z < mins[j]) mins[j] = z;
+        }
+    }
+
+    private static readonly ulong[] Seeds =
+    [
+        0x243F6A8885A308D3, 0x13198A2E03707344, 0xA4093822299F31D0,
+    ];
 
     /// <summary>
     /// 64-bit SimHash over word trigrams (character trigrams for scripts written without spaces), so that

@@ -23,8 +23,9 @@ public static class ReasonFamilies
     public static bool IsBehaviour(string code) => code is ReasonCodes.HighVolume or ReasonCodes.HighTokenVolume
         or ReasonCodes.MachineTiming or ReasonCodes.RoundTheClock or ReasonCodes.ManyIps;
 
-    /// <summary>Evidence across accounts: a cluster's risk, or a remembered campaign flag.</summary>
-    public static bool IsCampaign(string code) => code is ReasonCodes.ClusterRisk or ReasonCodes.CampaignMember or ReasonCodes.ModelPivot;
+    /// <summary>Evidence across accounts: a cluster's risk, a remembered campaign flag, or a content ring.</summary>
+    public static bool IsCampaign(string code) => code is ReasonCodes.ClusterRisk or ReasonCodes.CampaignMember or ReasonCodes.ModelPivot
+        or ReasonCodes.ContentRing;
 
     /// <summary>
     /// 0 to 1: how far an account's own evidence is corroborated. Two kinds of content, a cluster's risk or a campaign flag, in

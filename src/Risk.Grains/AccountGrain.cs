@@ -23,6 +23,10 @@ public sealed class AccountState
     public CampaignMemory Campaign { get; set; } = new();
     /// <summary>What the creation cohort last heard from this account.</summary>
     public CohortStanding? Cohort { get; set; }
+    /// <summary>What its content families last heard from it (ring-like, and its cluster while so), and how many of the families it joined have heard.</summary>
+    public bool FamilyRingLike { get; set; }
+    public string? FamilyCluster { get; set; }
+    public int FamiliesTold { get; set; }
 }
 
 /// <summary>An account's standing as last reported to its creation cohort.</summary>
@@ -46,8 +50,10 @@ public sealed class AccountGrain(
         State.Account ??= batch.Events[0].Account;
         State.Ip = batch.Ip;
         State.Proxy = batch.Proxy;
+        // The batch's address stands for all of its events: an account's batch rarely spans two.
+        var shared = batch.Ip is { } ip && ip.Accounts >= policy[Knobs.FamilySharedAddressAccounts];
         foreach (var e in batch.Events)
-            Profile.Observe(e, e.Model is { } model && batch.Launches?.TryGetValue(model, out var launched) == true ? launched : null);
+            Profile.Observe(e, e.Model is { } model && batch.Launches?.TryGetValue(model, out var launched) == true ? launched : null, shared);
         // Scored once per batch, not per event: it decides the cluster report, the status for the network grains,
         // and whether the account is flagged now (the first-flag time is the batch's last event).
         var assessment = Profile.Assess(policy);
@@ -65,8 +71,13 @@ public sealed class AccountGrain(
         // but never by their own context, which would feed back on itself.
         var flagged = ownFlagged || State.Campaign.IsActive(policy, Profile.LastSeen)
             || DecisionRules.ActionFor(policy, withCluster) >= DecisionAction.Challenge;
-        ReportToCohort(flagged, flagged || suspect);
-        return new AccountStatus(flagged, ClusterId, suspect);
+        // A ring's members are linked by their ring alone, never at an IP or a cohort: a careful ring opened the week a
+        // hydra was, on the same client, is still another operation, and one member of it linked there would bring
+        // the whole ring's cluster along.
+        var linkable = (flagged || suspect) && Profile.Ring?.IsActive(policy, Profile.LastSeen) != true;
+        ReportToCohort(flagged, linkable);
+        ReportToFamilies(policy);
+        return new AccountStatus(flagged, linkable ? ClusterId : null, suspect && linkable);
     }
 
     /// <summary>
@@ -103,7 +114,11 @@ public sealed class AccountGrain(
         State.Account ??= GrainKeys.Decode(this.GetPrimaryKeyString());
         State.Override = action;
         // An operator who allows the account, or lifts its override, has answered the evidence the memory held.
-        if (action != OverrideAction.Block) State.Campaign.Forget();
+        if (action != OverrideAction.Block)
+        {
+            State.Campaign.Forget();
+            Profile.Ring = null;
+        }
     }
 
     public async Task ClusterChanged(ClusterRisk risk)
@@ -114,6 +129,25 @@ public sealed class AccountGrain(
         var policy = await Policies.Get();
         var own = Profile.Assess(policy);
         NoteIfFlagged(policy, own, WithCluster(own.Score, risk), risk, Max(Profile.LastSeen, risk.AsOf));
+        MarkDirty();
+        TellWatchers(policy);
+    }
+
+    public async Task RingFound(FamilyRing ring)
+    {
+        var policy = await Policies.Get();
+        var at = Max(Profile.LastSeen, ring.At);
+        if (Profile.Ring is { } known && known.IsActive(policy, at))
+        {
+            known.Family = ring.Family;
+            known.Members = Math.Max(known.Members, ring.Members);
+            known.RenewedAt = at;
+        }
+        else Profile.Ring = new RingEvidence { Family = ring.Family, Members = ring.Members, Since = at, RenewedAt = at };
+        // The ring is evidence about the account's own content: its cluster hears of the new score at once.
+        var own = Profile.Assess(policy);
+        ReportToCluster(policy, own.Score, DecisionRules.ActionFor(policy, own.Score) >= DecisionAction.Challenge);
+        NoteIfFlagged(policy, own, WithCluster(own.Score, State.Cluster), State.Cluster, at);
         MarkDirty();
         TellWatchers(policy);
     }
@@ -212,6 +246,32 @@ public sealed class AccountGrain(
         var delta = (flagged ? 1 : 0) - (last?.Key == key && last.Flagged ? 1 : 0);
         _ = GrainFactory.Grain<ICohortGrain>(key).Report(new CohortReport(hash, delta, linkable, cluster));
         State.Cohort = new CohortStanding(key, flagged, linkable, cluster);
+    }
+
+    /// <summary>
+    /// Tells the content families the account joined (<see cref="IFamilyGrain"/>) when it joins them, and all of them
+    /// when it becomes ring-like or stops being so, or its cluster changes while it is. One-way.
+    /// </summary>
+    private void ReportToFamilies(PolicyView policy)
+    {
+        var joined = Profile.Families.Joined;
+        if (joined.Count == 0) return;
+        var ringLike = Profile.IsRingLike(policy);
+        // A ring links only clusters that nothing else has grown yet (its own card's, or a small one): content shared
+        // by two operations must not fuse the groups that other evidence built for each.
+        var cluster = ringLike && (State.Cluster is not { } known || known.Members < policy[Knobs.ClusterMinMembers]) ? ClusterId : null;
+        var changed = ringLike != State.FamilyRingLike || cluster != State.FamilyCluster;
+        if (!changed && State.FamiliesTold == joined.Count) return;
+        for (var i = 0; i < joined.Count; i++)
+        {
+            var joins = i >= State.FamiliesTold;
+            if (!joins && !changed) continue;
+            _ = GrainFactory.Grain<IFamilyGrain>(FamilyKeys.For(joined[i])).Report(new FamilyReport(State.Account!,
+                Profile.Created ?? default, ringLike, cluster, joins, !joins && State.FamilyRingLike, Profile.LastSeen));
+        }
+        State.FamiliesTold = joined.Count;
+        State.FamilyRingLike = ringLike;
+        State.FamilyCluster = cluster;
     }
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;

@@ -30,6 +30,9 @@ public sealed class CohortGrain(
         State.Members.Add(report.AccountHash);
         State.FlaggedMembers = Math.Max(0, State.FlaggedMembers + report.FlaggedDelta);
         MarkDirty();
+        // A member that stopped being linkable (a ring's member, linked by its ring alone) is not linked later for
+        // what it was before.
+        if (report is { Linkable: false, Cluster: { } withdrawn }) State.Links.Withdraw(withdrawn);
         string[] linkable = report is { Linkable: true, Cluster: { } cluster } ? [cluster] : [];
         if (IsHub(policy)) _linker.Link(State.Links, linkable, GrainFactory);
         else foreach (var waiting in linkable) State.Links.Wait(waiting);

@@ -55,5 +55,6 @@ public abstract class NetworkGrain(
 
     protected override void ApplyOverride(OverrideAction action) => State.Override = action;
 
-    protected override EntityRisk Risk(PolicyView policy) => State.Profile.Assess(policy, FanoutReason).ToRisk(State.Override, State.Profile.Events);
+    protected override EntityRisk Risk(PolicyView policy) =>
+        State.Profile.Assess(policy, FanoutReason).ToRisk(State.Override, State.Profile.Events, (int)Math.Round(State.Profile.Accounts.Estimate()));
 }

@@ -39,9 +39,17 @@ public sealed class AccountProfile
     public HyperLogLog Asns { get; set; } = new(4);
     public TemplateRing Templates { get; set; } = new();
     public ActivityClock Clock { get; set; } = new();
+    /// <summary>Requests that matched an extraction pattern, over the account's life.</summary>
+    public long ContentEvents { get; set; }
+    /// <summary>Requests through a proxy or an address shared with other accounts, over the account's life.</summary>
+    public long SharedEvents { get; set; }
+    public ContentFamilies Families { get; set; } = new();
+    /// <summary>What a content family last said of the account, if it called it one of a ring.</summary>
+    public RingEvidence? Ring { get; set; }
 
     /// <param name="modelLaunched">When the event's model was launched, if it counts as a recent launch.</param>
-    public void Observe(RiskEvent e, DateTime? modelLaunched = null)
+    /// <param name="shared">The request came through a proxy or an address other accounts use too.</param>
+    public void Observe(RiskEvent e, DateTime? modelLaunched = null, bool shared = false)
     {
         var ts = e.Ts;
         if (Events == 0 || ts < FirstSeen) FirstSeen = ts;
@@ -69,9 +77,12 @@ public sealed class AccountProfile
         Clock.Observe(ts);
         if (modelLaunched is { } launch && ts >= launch && ts - launch < EarlyWindow) EarlyModelRequests.Add(ts, 1, ShortHalfLife);
 
+        if (shared || e.Proxy is not null) SharedEvents++;
         if (e.Prompt is { } p)
         {
             Prompts.Add(ts, 1, DayHalfLife);
+            if (p.Kinds != PromptKinds.None) ContentEvents++;
+            Families.Observe(p.Families);
             if (p.Kinds.HasFlag(PromptKinds.ChainOfThought)) Cot.Add(ts, 1, DayHalfLife);
             if (p.Kinds.HasFlag(PromptKinds.Rubric)) Rubric.Add(ts, 1, DayHalfLife);
             if ((p.Kinds & (PromptKinds.Agentic | PromptKinds.Coding)) != 0) Agentic.Add(ts, 1, DayHalfLife);
@@ -83,6 +94,18 @@ public sealed class AccountProfile
     /// <summary>Old enough, as of its latest event, to have standing (<see cref="Knobs.AccountEstablishedDays"/>).</summary>
     public bool IsEstablished(PolicyView policy) =>
         Created is { } c && (LastSeen - c).TotalDays >= policy[Knobs.AccountEstablishedDays];
+
+    /// <summary>
+    /// Looks like one of a careful ring, on its own: young, with enough history, mostly extraction content, and
+    /// hardly ever at an address it shares with anyone. A content family calls a ring only when most of its accounts
+    /// look like this and were opened together; a class's students look like this too, but meet at their venue.
+    /// </summary>
+    public bool IsRingLike(PolicyView policy) =>
+        Created is { } c && (LastSeen - c).TotalDays < policy[Knobs.FamilyRingMaxAgeDays]
+        && Events >= policy[Knobs.FamilyRingMinRequests]
+        && (LastSeen - FirstSeen).TotalHours >= policy[Knobs.FamilyRingMinHistoryHours]
+        && ContentEvents >= policy[Knobs.FamilyRingContentShare] * Events
+        && SharedEvents <= policy[Knobs.FamilyRingMaxSharedShare] * Events;
 
     public bool IsNewAt(DateTime ts, PolicyView policy) =>
         Created is { } c && ts - c < TimeSpan.FromDays(policy[Knobs.AccountNewDays]);
@@ -160,6 +183,9 @@ public sealed class AccountProfile
         var recent = Evidence.Ramp(m.RecentRequests, 0, policy[Knobs.AccountMinRequests]);
         a.Add(ReasonCodes.EarlyModelSwitch, policy.Weight(ReasonCodes.EarlyModelSwitch), policy.Ramp(Knobs.EarlyModelSwitchShare, m.EarlyModelShare) * confidence * recent);
         if (IsNewAt(LastSeen, policy)) a.Add(ReasonCodes.NewAccount, policy.Weight(ReasonCodes.NewAccount), 1);
+        // Evidence across accounts, about what this account sends: it corroborates the content in full.
+        if (Ring is { } ring && ring.IsActive(policy, LastSeen))
+            a.Add(ReasonCodes.ContentRing, policy.Weight(ReasonCodes.ContentRing), policy.Ramp(Knobs.FamilyRingAccounts, ring.Members));
 
         // One kind of content alone, new account or not, may lift an account to throttle, no further, until something
         // corroborates it: a fresh student asking for step-by-step answers is that too.

@@ -65,10 +65,11 @@ public sealed class Assessment
     }
 
     /// <summary>Reasons strongest first; equal ones keep the order they were added in.</summary>
-    public EntityRisk ToRisk(OverrideAction @override = OverrideAction.None, long events = 0)
+    /// <param name="accounts">For an IP or proxy, the accounts it carried.</param>
+    public EntityRisk ToRisk(OverrideAction @override = OverrideAction.None, long events = 0, int accounts = 0)
     {
         var sorted = _reasons.ToArray();
         Evidence.StrongestFirst(sorted);
-        return new(Math.Round(Score, 1), sorted, @override, events);
+        return new(Math.Round(Score, 1), sorted, @override, events, accounts);
     }
 }

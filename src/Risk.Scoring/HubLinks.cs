@@ -20,4 +20,7 @@ public sealed class HubLinks
         if (Waiting.Count >= WaitingKept) Waiting.RemoveAt(0);
         Waiting.Add(cluster);
     }
+
+    /// <summary>A member no longer linkable here takes back its cluster, if it was still waiting.</summary>
+    public void Withdraw(string cluster) => Waiting.Remove(cluster);
 }

@@ -11,7 +11,7 @@ public class EventBatchTests
     private static readonly RiskEvent[] Events =
     [
         new(T0, "acct-1", "192.0.2.1", "relay:x", 64500, "t13d1516h2_8daaf6152771_02713d6af862", "pm_1", AccountTier.Edu,
-            T0.AddDays(-3), "model-a", new PromptSignals(PromptKinds.ChainOfThought | PromptKinds.Coding, 0xDEADBEEF, 43), 12, 900),
+            T0.AddDays(-3), "model-a", new PromptSignals(PromptKinds.ChainOfThought | PromptKinds.Coding, 0xDEADBEEF, 43, 0x1F_FFFF_0000_0001), 12, 900),
         new(T0.AddSeconds(1), "acct-2", "192.0.2.1"),
         new(T0.AddSeconds(2), "acct-1", "2001:db8::1", Asn: 0, Model: "model-a", Prompt: new PromptSignals(PromptKinds.None, 0, 0)),
         new(T0.AddSeconds(3), "acct-2", "192.0.2.1", "relay:x", InTokens: 5),

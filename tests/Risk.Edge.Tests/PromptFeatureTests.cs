@@ -27,4 +27,63 @@ public class PromptFeatureTests
         Assert.Equal(PromptKinds.None, signals.Kinds);
         Assert.Equal(48, signals.Length);
     }
+
+    // Three hand-written skeletons with spun phrases and a fresh item in the slot, as a careful ring paraphrases.
+    private static string Paraphrase(int i)
+    {
+        string[] asks = ["Could you walk me through", "Can you go through", "Would you explain"];
+        string[] how = ["step by step", "one step at a time", "carefully, step by step"];
+        var item = $"a train leaving at {i % 12}:00 at {60 + i} km/h towards a city {100 + 7 * i} km away";
+        return (i % 3) switch
+        {
+            0 => $"I'm stuck on this one: {item}. {asks[i % 3]} it {how[i / 3 % 3]}, showing your reasoning?",
+            1 => $"{item}. I'd like the full reasoning, not just the answer, so please show each step.",
+            _ => $"Quick question for you: {item}. Think it through {how[i / 5 % 3]} and tell me how you got there.",
+        };
+    }
+
+    private static readonly string[] Unrelated =
+    [
+        "Show your work: how many positive divisors does 3600 have, and what is their sum?",
+        "Write a function in Rust that merges overlapping intervals and add a unit test.",
+        "You are an autonomous agent. Available tools: browser, shell. Plan the next action to book a flight.",
+        "Grade the following response on a scale of 1 to 10 using this rubric: accuracy, clarity.",
+        "Explain step by step why the sky looks blue at noon and red at sunset.",
+        "Implement a thread-safe LRU cache in Go and explain your reasoning about eviction.",
+    ];
+
+    private static bool ShareAFamily(ulong a, ulong b)
+    {
+        for (var band = 0; band < PromptSignals.FamilyBands; band++)
+            if (PromptSignals.FamilyKey(a, band) == PromptSignals.FamilyKey(b, band)) return true;
+        return false;
+    }
+
+    [Fact]
+    public void Paraphrases_of_one_set_of_skeletons_keep_sharing_content_families_and_unrelated_prompts_do_not()
+    {
+        // Only prompts that match an extraction pattern carry families; most of these do.
+        var signals = Enumerable.Range(0, 60).Select(i => PromptFeatures.Extract(Paraphrase(i))).ToArray();
+        Assert.All(signals, p => Assert.Equal(p.Kinds == PromptKinds.None, p.Families == 0));
+        var ring = signals.Where(p => p.Families != 0).Select(p => p.Families).ToArray();
+        Assert.True(ring.Length >= 40, $"{ring.Length} of 60 paraphrases carried families");
+        int pairs = 0, shared = 0;
+        for (var i = 0; i < ring.Length; i++)
+            for (var j = i + 1; j < ring.Length; j++, pairs++)
+                if (ShareAFamily(ring[i], ring[j])) shared++;
+        Assert.True(shared > pairs / 4, $"paraphrases shared a family in {shared} of {pairs} pairs");
+
+        var others = Unrelated.Select(p => PromptFeatures.Extract(p).Families).ToArray();
+        var crossed = others.Sum(o => ring.Count(r => ShareAFamily(r, o)));
+        Assert.True(crossed < ring.Length * others.Length / 10, $"unrelated prompts shared a family with paraphrases {crossed} times");
+    }
+
+    [Fact]
+    public void The_numbers_in_a_slot_do_not_change_a_prompts_families_and_an_ordinary_prompt_has_none()
+    {
+        Assert.Equal(
+            PromptFeatures.Extract("Solve step by step: a tank holds 120 litres and drains at 4 litres a minute.").Families,
+            PromptFeatures.Extract("Solve step by step: a tank holds 75 litres and drains at 9 litres a minute.").Families);
+        Assert.Equal(0UL, PromptFeatures.Extract("What's a good name for a golden retriever puppy?").Families);
+    }
 }

@@ -217,6 +217,61 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
         Assert.Equal(12, (await ClustersOf(Enumerable.Range(0, 12).Select(user => $"seat-{user}"))).Count);
     }
 
+    /// <summary>
+    /// Twelve young accounts, opened within a week, asking for the same kinds of problems in paraphrased words every
+    /// ninety minutes for two and a half days, in rounds as they would arrive. <paramref name="venueShare"/> of each
+    /// account's requests come from one address they all share; the rest from each account's own.
+    /// </summary>
+    private async Task<string[]> ParaphrasingCohort(string name, double venueShare)
+    {
+        var accounts = Enumerable.Range(0, 12).Select(i => $"{name}-{i}").ToArray();
+        for (var round = 0; round < 40; round++)
+            await Ingest.Ingest(accounts.Select((account, i) => new RiskEvent(
+                Traffic.T0.AddHours(round * 1.5).AddMinutes(i * 3), account,
+                (round * 7 + i) % 10 < venueShare * 10 ? $"192.0.2.{200 + name.Length}" : $"198.18.{name.Length}.{10 + i}",
+                Asn: 64510 + i, Payment: $"card-{account}", AccountCreated: Traffic.T0.AddDays(-20 + i * 0.5), Tier: AccountTier.Standard,
+                InTokens: 90, OutTokens: 900, Prompt: Edge.PromptFeatures.Extract(Paraphrase(round * 13 + i)))).ToArray());
+        return accounts;
+    }
+
+    private static string Paraphrase(int i)
+    {
+        string[] asks = ["Could you walk me through", "Can you go through", "Would you explain"];
+        string[] how = ["step by step", "one step at a time", "carefully, step by step"];
+        var item = $"a train leaving at {i % 12}:00 at {60 + i % 80} km/h towards a city {100 + 7 * i} km away";
+        return (i % 3) switch
+        {
+            0 => $"I'm stuck on this one: {item}. {asks[i % 3]} it {how[i / 3 % 3]}, showing your reasoning?",
+            1 => $"{item}. I'd like the full reasoning, not just the answer, so please show each step.",
+            _ => $"Quick question for you: {item}. Think it through {how[i / 5 % 3]} and tell me how you got there.",
+        };
+    }
+
+    [Fact]
+    public async Task A_dispersed_ring_of_young_accounts_paraphrasing_the_same_skeletons_is_flagged_and_linked_as_one()
+    {
+        var ring = await ParaphrasingCohort("careful", venueShare: 0);
+
+        var verdicts = await Eventually(() => Task.WhenAll(ring.Select(Verdict)), vs => vs.All(v => v.Decision.IsFlagged));
+        Assert.All(verdicts, v => Assert.True(v.Decision.IsFlagged, $"{v.Account} was {v.Decision.Action} {v.Decision.Score}"));
+        Assert.All(verdicts, v => Assert.Contains(ReasonCodes.ContentRing, v.Decision.Reasons));
+        Assert.Single(await Eventually(() => ClustersOf(ring), ids => ids.Count == 1));
+    }
+
+    [Fact]
+    public async Task A_class_that_asks_the_same_in_the_same_words_but_meets_at_its_venue_is_never_called_a_ring()
+    {
+        var students = await ParaphrasingCohort("class", venueShare: 0.3);
+        await Task.Delay(500);
+        foreach (var student in students)
+        {
+            var verdict = await Verdict(student);
+            Assert.DoesNotContain(ReasonCodes.ContentRing, verdict.Decision.Reasons);
+            Assert.False(verdict.Decision.IsFlagged, $"{student} was {verdict.Decision.Action} {verdict.Decision.Score}");
+        }
+        Assert.Equal(12, (await ClustersOf(students)).Count);
+    }
+
     [Fact]
     public async Task A_flag_that_other_accounts_corroborate_outlasts_its_window_until_an_operator_answers_it()
     {
