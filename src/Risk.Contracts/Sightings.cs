@@ -94,6 +94,8 @@ public sealed record ClusterSummary(
 /// <summary>An account's report to its creation cohort (<see cref="ICohortGrain"/>), sent only when it changed materially.</summary>
 /// <param name="FlaggedDelta">+1 when the account newly counts as flagged there, −1 when it no longer does (or left), else 0.</param>
 /// <param name="Linkable">Flagged, or suspect on its own signals: its cluster may be linked where the cohort is mostly flagged.</param>
+/// <param name="Cluster">Its cluster while linkable; when it stops being linkable, the cluster it offered before, which the
+/// cohort takes back if it is still waiting to be linked.</param>
 [GenerateSerializer, Immutable, Alias("risk.cohort-report")]
 public sealed record CohortReport(
     [property: Id(0)] ulong AccountHash,

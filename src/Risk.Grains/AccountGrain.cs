@@ -129,6 +129,9 @@ public sealed class AccountGrain(
         var policy = await Policies.Get();
         var own = Profile.Assess(policy);
         NoteIfFlagged(policy, own, WithCluster(own.Score, risk), risk, Max(Profile.LastSeen, risk.AsOf));
+        // A cluster that grew elsewhere is no longer one its content families may link: they hear so now, not at the
+        // account's next request, before a ring would link it.
+        ReportToFamilies(policy);
         MarkDirty();
         TellWatchers(policy);
     }
@@ -240,11 +243,15 @@ public sealed class AccountGrain(
         var last = State.Cohort;
         if (last is not null && last.Key == key && last.Flagged == flagged && last.Linkable == linkable && (!linkable || last.Cluster == cluster)) return;
         var hash = StableHash64.Of("account", State.Account!);
-        // A new fingerprint or tier moves the account to another cohort: the old one stops counting its flag.
-        if (last is not null && last.Key != key && last.Flagged)
-            _ = GrainFactory.Grain<ICohortGrain>(last.Key).Report(new CohortReport(hash, -1, false, null));
+        // A new fingerprint or tier moves the account to another cohort: the old one stops counting its flag and takes
+        // back the cluster it offered.
+        if (last is not null && last.Key != key && (last.Flagged || last.Linkable))
+            _ = GrainFactory.Grain<ICohortGrain>(last.Key).Report(new CohortReport(hash, last.Flagged ? -1 : 0, false, last.Linkable ? last.Cluster : null));
         var delta = (flagged ? 1 : 0) - (last?.Key == key && last.Flagged ? 1 : 0);
-        _ = GrainFactory.Grain<ICohortGrain>(key).Report(new CohortReport(hash, delta, linkable, cluster));
+        // No longer linkable (a ring's member now): it names the cluster it offered before, which may not be its cluster
+        // now, so that the cohort does not link it later for what it was.
+        var offered = linkable ? cluster : last?.Key == key && last.Linkable ? last.Cluster : null;
+        _ = GrainFactory.Grain<ICohortGrain>(key).Report(new CohortReport(hash, delta, linkable, offered));
         State.Cohort = new CohortStanding(key, flagged, linkable, cluster);
     }
 

@@ -6,7 +6,6 @@ namespace Risk.Simulation.Tests;
 /// The detection targets on worlds whose parameters are drawn from the recipe's ranges, at a small scale, on two
 /// seeds that were never used to tune anything. At this scale a crowd or a bootcamp has a few dozen accounts, so
 /// "at most 0.5 %" means none; the figures at the default scale, over ten held-back worlds, are in DETECTION.md.
-/// The careful ring's target is not asserted: it is not met (DETECTION.md says how far it is).
 /// </summary>
 public class DrawnWorldTargetTests
 {
@@ -27,6 +26,7 @@ public class DrawnWorldTargetTests
 
             foreach (var attack in Campaigns)
                 Assert.True(cohort[attack].FlagRate >= 0.90, $"{attack} flagged at the end {cohort[attack].FlagRate:P1}");
+            Assert.True(cohort["careful"].FlagRate >= 0.5, $"careful flagged at the end {cohort["careful"].FlagRate:P1}");
             Assert.True(cohort["lockstep"].MedianRequestsToFlag <= 10, $"lockstep flagged after a median of {cohort["lockstep"].MedianRequestsToFlag} requests");
             // A benign user flagged at any time was hurt, even if let go later.
             Assert.True(result.BenignFlaggedEverRate <= 0.001, $"benign flagged at some time {result.BenignFlaggedEverRate:P2}");
@@ -35,7 +35,7 @@ public class DrawnWorldTargetTests
             Assert.True(cohort["bootcamp"].FlaggedEverRate <= 0.025, $"bootcamp flagged at some time {cohort["bootcamp"].FlaggedEverRate:P2}");
             Assert.True(result.Replacements > 0);
             Assert.True(result.ReplacementMedianRequests <= 5, $"replacements flagged after a median of {result.ReplacementMedianRequests} requests");
-            foreach (var campaign in result.Campaigns.Where(c => Campaigns.Contains(c.Campaign)))
+            foreach (var campaign in result.Campaigns.Where(c => Campaigns.Contains(c.Campaign) || c.Campaign == "careful"))
             {
                 Assert.True(campaign.Coverage >= 0.80, $"{campaign.Campaign}'s main cluster covers {campaign.Coverage:P1}");
                 Assert.True(campaign.Purity >= 0.95, $"{campaign.Campaign}'s main cluster purity {campaign.Purity:P1}");
