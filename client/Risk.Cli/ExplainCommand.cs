@@ -61,6 +61,8 @@ public static class ExplainCommand
         if (x.Proxy is { } proxy) AddRisk(root, "latest proxy", proxy);
         if (x.Campaign is { } mark)
             root.AddNode(Markup.Escape($"campaign memory: {mark.Reason} +{F(mark.Points)} points, since {Wire.Time(mark.Since)}, held until {Wire.Time(mark.Until)} unless renewed or cleared"));
+        if (x.Ring is { } ring)
+            root.AddNode(Markup.Escape($"content ring: {ring.Family}, {ring.Members} ring-like accounts, since {Wire.Time(ring.Since)}, held until {Wire.Time(ring.Until)} unless the family says it again or an operator clears it"));
         root.AddNode(Markup.Escape("decision reasons: " + string.Join(", ", v.Decision.Reasons)));
         AnsiConsole.Write(root);
     }

@@ -33,6 +33,7 @@ public sealed record AccountSignals(
 /// <param name="Ip">The risk of the IP its latest request came from.</param>
 /// <param name="Proxy">The risk of the proxy its latest request came through.</param>
 /// <param name="Campaign">The campaign memory holding it flagged, if any.</param>
+/// <param name="Ring">What a content family said of it, while that holds.</param>
 [GenerateSerializer, Immutable, Alias("risk.account-explanation.v1")]
 public sealed record AccountExplanation(
     [property: Id(0)] AccountVerdict Verdict,
@@ -41,7 +42,16 @@ public sealed record AccountExplanation(
     [property: Id(3)] ClusterRisk? Cluster,
     [property: Id(4)] EntityRisk? Ip,
     [property: Id(5)] EntityRisk? Proxy,
-    [property: Id(6)] CampaignMark? Campaign = null);
+    [property: Id(6)] CampaignMark? Campaign = null,
+    [property: Id(7)] RingMark? Ring = null);
+
+/// <summary>A content family's word that the account is one of a ring: which family, how many ring-like accounts, since when, and until when unless the family says it again (event time).</summary>
+[GenerateSerializer, Immutable, Alias("risk.ring-mark")]
+public sealed record RingMark(
+    [property: Id(0)] string Family,
+    [property: Id(1)] int Members,
+    [property: Id(2)] DateTime Since,
+    [property: Id(3)] DateTime Until);
 
 /// <summary>A remembered campaign flag: why, how many points it holds the account at, since when, and until when unless evidence renews it (event time).</summary>
 [GenerateSerializer, Immutable, Alias("risk.campaign-mark")]

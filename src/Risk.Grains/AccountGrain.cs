@@ -106,7 +106,9 @@ public sealed class AccountGrain(
     {
         var policy = await Policies.Get();
         return new AccountExplanation(await GetVerdict(), Profile.Measure(), Profile.Assess(policy).ToRisk(State.Override, Profile.Events),
-            State.Cluster, State.Ip, State.Proxy, State.Campaign.Mark(policy, Profile.LastSeen));
+            State.Cluster, State.Ip, State.Proxy, State.Campaign.Mark(policy, Profile.LastSeen),
+            Profile.Ring is { } ring && ring.IsActive(policy, Profile.LastSeen)
+                ? new RingMark(FamilyKeys.For(ring.Family), ring.Members, ring.Since, ring.Until(policy)) : null);
     }
 
     protected override void ApplyOverride(OverrideAction action)

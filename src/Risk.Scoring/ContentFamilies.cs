@@ -75,6 +75,7 @@ public sealed class RingEvidence
     public DateTime Since { get; set; }
     public DateTime RenewedAt { get; set; }
 
-    public bool IsActive(PolicyView policy, DateTime at) =>
-        Members > 0 && at < RenewedAt + TimeSpan.FromDays(policy[Knobs.CampaignMemoryDays]);
+    public bool IsActive(PolicyView policy, DateTime at) => Members > 0 && at < Until(policy);
+
+    public DateTime Until(PolicyView policy) => RenewedAt + TimeSpan.FromDays(policy[Knobs.CampaignMemoryDays]);
 }

@@ -256,6 +256,15 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
         Assert.All(verdicts, v => Assert.True(v.Decision.IsFlagged, $"{v.Account} was {v.Decision.Action} {v.Decision.Score}"));
         Assert.All(verdicts, v => Assert.Contains(ReasonCodes.ContentRing, v.Decision.Reasons));
         Assert.Single(await Eventually(() => ClustersOf(ring), ids => ids.Count == 1));
+
+        // `risk explain` says which family and how large a ring; an operator who allows the account forgets it.
+        var account = fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account(ring[0]));
+        var told = await Eventually(async () => (await account.Explain()).Ring, r => r?.Members == 12);
+        Assert.NotNull(told);
+        Assert.Equal(12, told.Members);
+        Assert.StartsWith("family-", told.Family);
+        await fixture.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).SetOverride(EntityKind.Account, ring[0], OverrideAction.Allow, "test");
+        Assert.Null((await account.Explain()).Ring);
     }
 
     [Fact]
