@@ -9,7 +9,8 @@ namespace Risk.Edge;
 
 /// <summary>
 /// Turns prompt text into <see cref="PromptSignals"/> inside the gateway's process: which extraction patterns
-/// it matches (in several languages) and a SimHash for near-duplicate templates. The text itself is dropped.
+/// it matches (in several languages), a SimHash for near-duplicate templates, and for extraction prompts the
+/// MinHash keys of their phrasing (content families). The text itself is dropped.
 /// This runs on every request a gateway sees, so it allocates little: one multi-string search per pattern
 /// family and one lower-cased copy of the text.
 /// </summary>
@@ -55,6 +56,8 @@ public static class PromptFeatures
         return new PromptSignals(kinds, SimHashOfLower(lower), prompt.Length, kinds == PromptKinds.None ? 0 : FamiliesOfLower(lower));
     }
 
+    private const int MinHashes = PromptSignals.FamilyBands;
+
     /// <summary>
     /// The content families of a prompt (<see cref="PromptSignals.Families"/>): a MinHash of
     /// <see cref="PromptSignals.FamilyBands"/> values over its word pairs (letters only, so the numbers and symbols a
@@ -64,10 +67,6 @@ public static class PromptFeatures
     /// are a sample of its recurring phrasing. Keys of two values per band would be more specific, but a paraphrased
     /// skeleton with a fresh item in its slot then rarely brings the same key back.
     /// </summary>
-    public static ulong Families(string text) => FamiliesOfLower(text.ToLowerInvariant());
-
-    private const int MinHashes = PromptSignals.FamilyBands;
-
     private static ulong FamiliesOfLower(string lower)
     {
         Span<ulong> mins = stackalloc ulong[MinHashes];

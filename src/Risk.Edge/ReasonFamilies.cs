@@ -28,7 +28,7 @@ public static class ReasonFamilies
         or ReasonCodes.ContentRing;
 
     /// <summary>
-    /// 0 to 1: how far an account's own evidence is corroborated. Two kinds of content, a cluster's risk or a campaign flag, in
+    /// 0 to 1: how far an account's own evidence is corroborated. Two kinds of content, or evidence across accounts, in
     /// full; behaviour in proportion to its points, in full at <see cref="Knobs.AccountCorroborationPoints"/>.
     /// </summary>
     public static double Corroboration(PolicyView policy, IReadOnlyList<ReasonScore> reasons)

@@ -4,7 +4,7 @@ namespace Risk.Scoring;
 
 /// <summary>
 /// Everything an account's grain knows about its traffic, bounded whatever the volume: decayed counters,
-/// a small HyperLogLog per identifier kind, a template ring and an activity clock. About 1 KB.
+/// a small HyperLogLog per identifier kind, a template ring, an activity clock and a table of content-family keys.
 /// </summary>
 public sealed class AccountProfile
 {
@@ -96,8 +96,8 @@ public sealed class AccountProfile
         Created is { } c && (LastSeen - c).TotalDays >= policy[Knobs.AccountEstablishedDays];
 
     /// <summary>
-    /// Looks like one of a careful ring, on its own: young, with enough history, mostly extraction content, and
-    /// hardly ever at an address it shares with anyone. A content family calls a ring only when most of its accounts
+    /// Looks like one of a careful ring, on its own: young, with enough history, a good share of it extraction
+    /// content, and hardly ever at an address it shares with anyone. A content family calls a ring only when most of its accounts
     /// look like this and were opened together; a class's students look like this too, but meet at their venue.
     /// </summary>
     public bool IsRingLike(PolicyView policy) =>
