@@ -10,6 +10,7 @@ var root = new RootCommand("risk: replay traffic into the Risk cluster, ask for 
     SimulateCommand.Create(),
     EvaluateCommand.Create(),
     ExplainCommand.Create(),
+    KeysCommand.Create(),
 };
 var parse = root.Parse(args);
 // A command line that does not parse is bad input (exit 2), as the README says, not a failure (System.CommandLine's 1).

@@ -1,12 +1,15 @@
 using Risk.Silo;
 using Risk.Silo.Apis;
+using Risk.Silo.Auth;
 
 // appsettings.json sits beside the program, wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddCommandLine(args, RiskSiloExtensions.Switches);
 builder.AddRiskSilo();
 builder.AddRiskHttp();
+builder.AddRiskAuth();
 var app = builder.Build();
+app.LogAuth();
 app.MapEventsApi();
 app.MapDecisionApi();
 app.MapHealthApi();

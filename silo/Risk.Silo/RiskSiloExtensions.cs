@@ -22,6 +22,7 @@ public static class RiskSiloExtensions
         ["--silo-port"] = "Risk:SiloPort",
         ["--gateway-port"] = "Risk:GatewayPort",
         ["--primary-silo-port"] = "Risk:PrimarySiloPort",
+        ["--api-keys"] = "Risk:Auth:KeysFile",
     };
 
     public static IHostApplicationBuilder AddRiskSilo(this IHostApplicationBuilder builder)

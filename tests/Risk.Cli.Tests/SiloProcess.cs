@@ -12,8 +12,17 @@ public sealed class SiloProcess : IAsyncLifetime
 
     public SiloProcess() : this(["--storage", "memory"]) { }
 
+    private readonly string _listenHost;
+
     /// <summary>xunit builds class fixtures through the one public constructor; tests use this one directly.</summary>
-    internal SiloProcess(string[] extraArgs) => _extraArgs = extraArgs;
+    /// <param name="listenHost">The host of the --urls it is given; <see cref="Http"/> is always loopback.</param>
+    internal SiloProcess(string[] extraArgs, string listenHost = "127.0.0.1") => (_extraArgs, _listenHost) = (extraArgs, listenHost);
+
+    /// <summary>What the silo wrote to stdout and stderr so far.</summary>
+    public string Log
+    {
+        get { lock (_log) return _log.ToString(); }
+    }
 
     public int GatewayPort { get; } = Programs.FreePort();
     public int HttpPort { get; } = Programs.FreePort();
@@ -28,7 +37,7 @@ public sealed class SiloProcess : IAsyncLifetime
         _silo = Programs.Start(Programs.Silo,
         [
             .. _extraArgs, "--Risk:SiloPort", SiloPort.ToString(), "--Risk:PrimarySiloPort", SiloPort.ToString(),
-            "--Risk:GatewayPort", GatewayPort.ToString(), "--urls", Http.ToString(),
+            "--Risk:GatewayPort", GatewayPort.ToString(), "--urls", $"http://{_listenHost}:{HttpPort}",
             // A decision over HTTP that the silo cannot make in time is answered by the fail mode (allow). The tests
             // check what each answer does, not how fast a loaded 2-core machine makes a first decision: seconds, not 1.
             "--Risk:Gateway:DecisionTimeout", "00:00:10",

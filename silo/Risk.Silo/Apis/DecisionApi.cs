@@ -3,10 +3,11 @@ using Risk.Client.Gateway;
 using Risk.Edge;
 using Risk.Contracts;
 using Risk.Grains;
+using Risk.Silo.Auth;
 
 namespace Risk.Silo.Apis;
 
-/// <summary>GET /v1/decision for any caller, and GET /v1/authz for gateways' auth subrequests.</summary>
+/// <summary>GET /v1/decision for gateways and analysts, and GET /v1/authz for gateways' auth subrequests.</summary>
 public static class DecisionApi
 {
     public const string AccountHeader = "X-Risk-Account";
@@ -14,8 +15,9 @@ public static class DecisionApi
 
     public static void MapDecisionApi(this WebApplication app)
     {
-        app.MapGet("/v1/decision", Decision);
-        app.MapGet("/v1/authz", Authz);
+        var keys = app.Services.GetRequiredService<ApiKeys>();
+        app.MapGet("/v1/decision", Decision).Allow(keys, ApiRole.Gateway, ApiRole.Analyst, ApiRole.Admin);
+        app.MapGet("/v1/authz", Authz).Allow(keys, ApiRole.Gateway, ApiRole.Admin);
     }
 
     private static async Task<IResult> Decision(string? account, string? ip, string? proxy, RiskGateway gateway)

@@ -2,13 +2,15 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Risk.Edge;
 using Risk.Contracts;
+using Risk.Silo.Auth;
 
 namespace Risk.Silo.Apis;
 
 /// <summary>POST /v1/events: a JSON array or JSON Lines of events, in the event contract.</summary>
 public static class EventsApi
 {
-    public static void MapEventsApi(this WebApplication app) => app.MapPost("/v1/events", Ingest);
+    public static void MapEventsApi(this WebApplication app) =>
+        app.MapPost("/v1/events", Ingest).Allow(app.Services.GetRequiredService<ApiKeys>(), ApiRole.Gateway, ApiRole.Admin);
 
     /// <summary>
     /// 202 with the count applied and each refused event's index and reason; 400 when the body is not a JSON array

@@ -3,7 +3,10 @@ using Risk.Contracts;
 
 namespace Risk.Silo.Apis;
 
-/// <summary>/healthz: the process answers. /readyz: the silo is an active member of its cluster and storage answers.</summary>
+/// <summary>
+/// /healthz: the process answers. /readyz: the silo is an active member of its cluster and storage answers. Both stay
+/// open when the API takes keys (probes carry none), so neither says more than what failed.
+/// </summary>
 public static class HealthApi
 {
     public static void MapHealthApi(this WebApplication app)
@@ -20,7 +23,8 @@ public static class HealthApi
 /// Readiness: this silo is Active in the membership, hears policy pushes, and a read of the policy through a grain
 /// succeeds in time (the policy grain reads storage when it activates).
 /// </summary>
-public sealed class Readiness(IClusterMembershipService membership, ILocalSiloDetails silo, IGrainFactory grains, Risk.Grains.PolicyCache policies)
+public sealed class Readiness(IClusterMembershipService membership, ILocalSiloDetails silo, IGrainFactory grains, Risk.Grains.PolicyCache policies,
+    ILogger<Readiness> log)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
@@ -34,9 +38,15 @@ public sealed class Readiness(IClusterMembershipService membership, ILocalSiloDe
             await grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get().WaitAsync(Timeout, ct);
             return null;
         }
+        catch (TimeoutException)
+        {
+            return $"the policy grain did not answer within {Timeout.TotalSeconds:0} s: storage or cluster is slow or down";
+        }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return $"storage or cluster did not answer: {e.GetBaseException().Message}";
+            // The exception's text stays in the log: /readyz is open to anyone who reaches the port.
+            log.LogWarning(e, "Readiness: reading the policy failed");
+            return "reading the policy failed: storage or cluster returned an error (see the silo's log)";
         }
     }
 }

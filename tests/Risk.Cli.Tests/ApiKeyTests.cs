@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Risk.Tests.Shared;
+
+namespace Risk.Cli.Tests;
+
+/// <summary>A silo whose HTTP API takes keys: one per role, made with `risk keys new`, in a keys file.</summary>
+public sealed class KeyedSilo : IAsyncLifetime
+{
+    public string KeysFile { get; } = Path.Combine(Path.GetTempPath(), $"risk-keys-{Guid.NewGuid():N}.jsonl");
+    public Dictionary<string, string> Keys { get; } = [];
+    public Dictionary<string, string> Lines { get; } = [];
+    public SiloProcess Silo { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        foreach (var role in new[] { "gateway", "analyst", "admin" }) await NewKey($"test-{role}", role);
+        await File.WriteAllLinesAsync(KeysFile, Lines.Values);
+        Silo = new SiloProcess(["--storage", "memory", "--api-keys", KeysFile]);
+        await Silo.InitializeAsync();
+    }
+
+    /// <summary>A new key from the CLI, kept under its name; its keys-file line too.</summary>
+    public async Task<string> NewKey(string name, string role)
+    {
+        var run = await Programs.Cli("keys", "new", "--name", name, "--role", role);
+        if (run.ExitCode != 0) throw new InvalidOperationException(run.Stderr);
+        var json = JsonDocument.Parse(run.Stdout).RootElement;
+        Keys[name] = json.GetProperty("key").GetString()!;
+        Lines[name] = json.GetProperty("line").GetRawText();
+        return Keys[name];
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Silo.DisposeAsync();
+        File.Delete(KeysFile);
+    }
+}
+
+public class ApiKeyTests(KeyedSilo fixture) : IClassFixture<KeyedSilo>
+{
+    private static readonly string Events = """{"ts":"2026-03-02T10:00:00Z","account":"keyed-a","ip":"198.51.100.4"}""";
+
+    private async Task<HttpStatusCode> Send(HttpMethod method, string path, string? key, string? body = null)
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Silo.Http };
+        var request = new HttpRequestMessage(method, path);
+        if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/x-ndjson");
+        request.Headers.Add("X-Risk-Account", "keyed-a");
+        return (await http.SendAsync(request)).StatusCode;
+    }
+
+    [Fact]
+    public void A_new_key_line_holds_the_keys_digest_never_the_key()
+    {
+        var line = JsonDocument.Parse(fixture.Lines["test-gateway"]).RootElement;
+        Assert.Equal("gateway", line.GetProperty("role").GetString());
+        Assert.Equal(64, line.GetProperty("sha256").GetString()!.Length);
+        Assert.DoesNotContain(fixture.Keys["test-gateway"], fixture.Lines["test-gateway"]);
+        Assert.DoesNotContain(fixture.Keys["test-gateway"], fixture.Silo.Log);
+    }
+
+    [Fact]
+    public async Task Without_a_key_or_with_an_unknown_one_every_v1_endpoint_answers_401()
+    {
+        foreach (var key in new string?[] { null, "rk_not-a-key-anyone-was-given" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await Send(HttpMethod.Post, "/v1/events", key, Events));
+            Assert.Equal(HttpStatusCode.Unauthorized, await Send(HttpMethod.Get, "/v1/decision?account=keyed-a", key));
+            Assert.Equal(HttpStatusCode.Unauthorized, await Send(HttpMethod.Get, "/v1/authz", key));
+        }
+        // Probes carry no key.
+        Assert.Equal(HttpStatusCode.OK, await Send(HttpMethod.Get, "/healthz", null));
+        Assert.Equal(HttpStatusCode.OK, await Send(HttpMethod.Get, "/readyz", null));
+    }
+
+    [Fact]
+    public async Task Each_role_reaches_what_it_may_and_gets_403_for_the_rest()
+    {
+        var (gateway, analyst, admin) = (fixture.Keys["test-gateway"], fixture.Keys["test-analyst"], fixture.Keys["test-admin"]);
+        Assert.Equal(HttpStatusCode.Accepted, await Send(HttpMethod.Post, "/v1/events", gateway, Events));
+        Assert.Equal(HttpStatusCode.OK, await Send(HttpMethod.Get, "/v1/authz", gateway));
+        Assert.Equal(HttpStatusCode.OK, await Send(HttpMethod.Get, "/v1/decision?account=keyed-a", gateway));
+
+        // An analyst reads decisions; it cannot report traffic, which is what would let it flag an innocent account.
+        Assert.Equal(HttpStatusCode.Forbidden, await Send(HttpMethod.Post, "/v1/events", analyst, Events));
+        Assert.Equal(HttpStatusCode.Forbidden, await Send(HttpMethod.Get, "/v1/authz", analyst));
+        Assert.Equal(HttpStatusCode.OK, await Send(HttpMethod.Get, "/v1/decision?account=keyed-a", analyst));
+
+        Assert.Equal(HttpStatusCode.Accepted, await Send(HttpMethod.Post, "/v1/events", admin, Events));
+        Assert.Equal(HttpStatusCode.OK, await Send(HttpMethod.Get, "/v1/decision?account=keyed-a", admin));
+    }
+
+    [Fact]
+    public async Task Keys_rotate_by_rewriting_the_file_without_a_restart()
+    {
+        var retired = await fixture.NewKey("rotate-old", "gateway");
+        await File.WriteAllLinesAsync(fixture.KeysFile, fixture.Lines.Values);
+        Assert.True(await Eventually(async () => await Send(HttpMethod.Get, "/v1/authz", retired) == HttpStatusCode.OK), "the added key was never accepted");
+
+        var fresh = await fixture.NewKey("rotate-new", "gateway");
+        fixture.Lines.Remove("rotate-old");
+        await File.WriteAllLinesAsync(fixture.KeysFile, fixture.Lines.Values);
+        Assert.True(await Eventually(async () => await Send(HttpMethod.Get, "/v1/authz", fresh) == HttpStatusCode.OK), "the new key was never accepted");
+        Assert.Equal(HttpStatusCode.Unauthorized, await Send(HttpMethod.Get, "/v1/authz", retired));
+        // The other keys were not touched.
+        Assert.Equal(HttpStatusCode.OK, await Send(HttpMethod.Get, "/v1/authz", fixture.Keys["test-gateway"]));
+    }
+
+    private static async Task<bool> Eventually(Func<Task<bool>> done)
+    {
+        // The file is polled every few seconds.
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(250))
+            if (await done()) return true;
+        return false;
+    }
+}
+
+public class OpenApiTests
+{
+    [Fact]
+    public async Task Without_a_keys_file_the_api_listens_on_loopback_only_and_says_so()
+    {
+        await using var silo = new SiloProcessHandle(new SiloProcess(["--storage", "memory"], listenHost: "0.0.0.0"));
+        await silo.Silo.InitializeAsync();
+        Assert.Contains($"Now listening on: http://127.0.0.1:{silo.Silo.HttpPort}", silo.Silo.Log);
+        Assert.DoesNotContain("0.0.0.0", silo.Silo.Log.Split('\n').Where(l => l.Contains("Now listening")).FirstOrDefault() ?? "");
+        Assert.Contains("listens on loopback only", silo.Silo.Log);
+    }
+
+    private sealed class SiloProcessHandle(SiloProcess silo) : IAsyncDisposable
+    {
+        public SiloProcess Silo => silo;
+        public async ValueTask DisposeAsync() => await silo.DisposeAsync();
+    }
+}
