@@ -55,6 +55,11 @@ public static class EventReader
         {
             return Fail(f.Message);
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or OverflowException)
+        {
+            // Whatever else a hostile value finds, it costs this event, never the batch it came in.
+            return Fail($"event: could not be read ({e.GetType().Name})");
+        }
     }
 
     private static ParsedEvent Fail(string reason) => new(null, reason);
@@ -63,7 +68,17 @@ public static class EventReader
     {
         if (!json.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind != JsonValueKind.String) throw new FieldException($"{name}: expected a string");
-        var s = v.GetString()!;
+        string s;
+        try
+        {
+            s = v.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") or bytes that are not UTF-8 are valid JSON structure but not text; it is
+            // this event's fault alone.
+            throw new FieldException($"{name}: not valid Unicode text");
+        }
         // Prompts may be long; they are reduced to features and never stored.
         if (s.Length > maxLength) throw new FieldException($"{name}: longer than {maxLength} characters");
         return s;

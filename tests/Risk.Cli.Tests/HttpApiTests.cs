@@ -63,6 +63,25 @@ public class HttpApiTests(HttpSilo fixture) : IClassFixture<HttpSilo>
     }
 
     [Fact]
+    public async Task A_lone_surrogate_costs_its_own_event_and_the_rest_of_the_batch_is_applied()
+    {
+        foreach (var (body, type) in new[]
+        {
+            ($"[{Event("http-s1")},{Event("http-s\\ud800")},{Event("http-s2")}]", "application/json"),
+            (string.Join('\n', Event("http-s3"), Event("http-s\\udc00x"), Event("http-s4")), "application/x-ndjson"),
+        })
+        {
+            var response = await Post(body, type);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var receipt = await Json(response);
+            Assert.Equal(2, receipt.GetProperty("accepted").GetInt32());
+            var rejection = Assert.Single(receipt.GetProperty("rejections").EnumerateArray());
+            Assert.Equal(1, rejection.GetProperty("index").GetInt32());
+            Assert.Equal("account: not valid Unicode text", rejection.GetProperty("reason").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_posted_json_array_is_applied()
     {
         var response = await Post($"[{Event("http-c")},{Event("http-c", ts: "2026-03-02T10:01:00Z")}]", "application/json");

@@ -80,4 +80,36 @@ public class EventReaderTests
         Assert.Equal("2001:DB8::1", Parse("""{"ts":"2026-03-02T10:00:00Z","account":"a","ip":"2001:DB8::1"}""").Event!.Ip);
         Assert.NotNull(Parse("""{"ts":"2026-03-02T10:00:00Z","account":"a","ip":"10.1"}""").Event);
     }
+
+    [Theory]
+    [InlineData("account")]
+    [InlineData("ip")]
+    [InlineData("proxy")]
+    [InlineData("ja4")]
+    [InlineData("payment")]
+    [InlineData("model")]
+    [InlineData("prompt")]
+    [InlineData("ts")]
+    public void A_lone_surrogate_in_any_string_field_is_refused_by_that_field(string field)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["ts"] = "\"2026-03-02T10:00:00Z\"", ["account"] = "\"acct\"", ["ip"] = "\"198.51.100.4\"",
+        };
+        fields[field] = "\"a\\ud800b\"";
+        var parsed = Parse("{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":{f.Value}")) + "}");
+        Assert.Null(parsed.Event);
+        Assert.Equal($"{field}: not valid Unicode text", parsed.Error);
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_utf8_are_refused_by_the_field_they_are_in()
+    {
+        var json = """{"ts":"2026-03-02T10:00:00Z","account":"acct","ip":"198.51.100.4"}""";
+        var bytes = Encoding.UTF8.GetBytes(json);
+        bytes[json.IndexOf("acct", StringComparison.Ordinal) + 1] = 0xFF;
+        var parsed = EventReader.Parse(bytes, Now);
+        Assert.Null(parsed.Event);
+        Assert.True(parsed.Error is "account: not valid Unicode text" || parsed.Error!.StartsWith("json:"), parsed.Error);
+    }
 }
