@@ -54,6 +54,6 @@ public static class EventRules
         return null;
     }
 
-    private static string? TooLong(string? value, string name) =>
+    public static string? TooLong(string? value, string name) =>
         value is { Length: > MaxStringLength } ? $"{name}: longer than {MaxStringLength} characters" : null;
 }

@@ -160,6 +160,27 @@ public static class PolicyCatalog
         if (double.IsNaN(value) || value < knob.Min || value > knob.Max) return $"{key} must be between {knob.Min} and {knob.Max}";
         return null;
     }
+
+    /// <summary>Pairs of knobs whose values must not cross: the first at most the second.</summary>
+    private static readonly (PolicyKnob Low, PolicyKnob High)[] Ordered =
+    [
+        (Knobs.ThresholdThrottle, Knobs.ThresholdChallenge),
+        (Knobs.ThresholdChallenge, Knobs.ThresholdBlock),
+        (Knobs.NetworkContextFrom, Knobs.NetworkContextFull),
+        (Knobs.ClusterMinMembers, Knobs.ClusterFullMembers),
+        (Knobs.FamilyRingAccounts.From, Knobs.FamilyRingAccounts.Full),
+    ];
+
+    /// <returns>Null when the settings as a whole make sense, otherwise why not: each knob may be in range and the
+    /// policy still unusable, as a throttle line above the block line would be.</returns>
+    public static string? CheckConsistency(IReadOnlyDictionary<string, double> settings)
+    {
+        double Value(PolicyKnob k) => settings.TryGetValue(k.Key, out var v) ? v : k.Default;
+        foreach (var (low, high) in Ordered)
+            if (Value(low) > Value(high))
+                return $"{low.Key} ({Value(low)}) must not be above {high.Key} ({Value(high)})";
+        return null;
+    }
 }
 
 /// <summary>

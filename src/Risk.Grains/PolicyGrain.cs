@@ -34,11 +34,13 @@ public sealed partial class PolicyGrain(
         if (PolicyCatalog.Check(key, value) is { } problem) throw new ArgumentException(problem);
         var old = Policy.Settings.TryGetValue(key, out var v) ? v : PolicyCatalog.ByKey[key].Default;
         var settings = new Dictionary<string, double>(Policy.Settings) { [key] = value };
+        if (PolicyCatalog.CheckConsistency(settings) is { } inconsistent) throw new ArgumentException(inconsistent);
         return await Commit(settings, key, Format(old), Format(value), actor);
     }
 
     public async Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor)
     {
+        if (OverrideTargetProblem(kind, id) is { } problem) throw new ArgumentException(problem);
         // The override lives with the entity it governs (so there is no cap on how many an operator sets);
         // it is stored there first, then recorded here.
         await GrainFactory.Entity(kind, GrainKeys.Of(kind, id)).SetOverride(action);
@@ -58,11 +60,21 @@ public sealed partial class PolicyGrain(
     private async Task<RiskPolicy> Commit(Dictionary<string, double> settings, string what, string? oldValue, string? newValue, string actor)
     {
         var now = DateTime.UtcNow;
-        var next = new RiskPolicy(Policy.Version + 1, settings, now);
+        var previous = Policy;
+        var history = state.State.History;
+        var next = new RiskPolicy(previous.Version + 1, settings, now);
         state.State.Policy = next;
-        state.State.History.Add(new PolicyChange(next.Version, now, what, oldValue, newValue, actor));
-        if (state.State.History.Count > HistoryLimit) state.State.History.RemoveRange(0, state.State.History.Count - HistoryLimit);
-        await state.WriteStateAsync();
+        state.State.History = [.. history.TakeLast(HistoryLimit - 1), new PolicyChange(next.Version, now, what, oldValue, newValue, actor)];
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Live only once stored: the previous version stays in force, and the next change takes this number.
+            (state.State.Policy, state.State.History) = (previous, history);
+            throw;
+        }
         LogChange(next.Version, what, newValue, actor);
         // All at once: one gone gateway must not hold up every silo behind it until its call times out.
         var calls = _observers.ToArray().Select(async o =>
@@ -80,6 +92,16 @@ public sealed partial class PolicyGrain(
             LogSlowNotify(next.Version);
         }
         return next;
+    }
+
+    /// <summary>An id no event could carry can never be decided: an override on it would only look like protection.</summary>
+    private static string? OverrideTargetProblem(EntityKind kind, string id)
+    {
+        var name = kind.ToString().ToLowerInvariant();
+        if (string.IsNullOrWhiteSpace(id)) return $"{name}: an id is required";
+        if (EventRules.TooLong(id, name) is { } tooLong) return tooLong;
+        if (kind == EntityKind.Ip && GrainKeys.NormalizeIp(id) is null) return $"ip: '{id}' is not an IP address";
+        return null;
     }
 
     private static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);

@@ -30,6 +30,31 @@ public class PolicyTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
     }
 
     [Fact]
+    public async Task A_change_that_leaves_the_thresholds_out_of_order_is_refused_and_the_version_stays()
+    {
+        var before = await Policy.Get();
+        var block = before.Settings.GetValueOrDefault("threshold.block", Knobs.ThresholdBlock.Default);
+        var challenge = before.Settings.GetValueOrDefault("threshold.challenge", Knobs.ThresholdChallenge.Default);
+        var above = await Assert.ThrowsAsync<ArgumentException>(() => Policy.Set("threshold.throttle", block + 5, "test"));
+        Assert.Contains("threshold.throttle", above.Message);
+        await Assert.ThrowsAsync<ArgumentException>(() => Policy.Set("threshold.block", challenge - 10, "test"));
+        Assert.Equal(before.Version, (await Policy.Get()).Version);
+    }
+
+    [Fact]
+    public async Task An_override_on_an_id_no_event_could_carry_is_refused()
+    {
+        var before = await Policy.Get();
+        await Assert.ThrowsAsync<ArgumentException>(() => Policy.SetOverride(EntityKind.Account, new string('a', 600), OverrideAction.Allow, "test"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Policy.SetOverride(EntityKind.Proxy, new string('p', 600), OverrideAction.Block, "test"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Policy.SetOverride(EntityKind.Ip, "not-an-address", OverrideAction.Block, "test"));
+        await Assert.ThrowsAsync<ArgumentException>(() => Policy.SetOverride(EntityKind.Account, " ", OverrideAction.Block, "test"));
+        Assert.Equal(before.Version, (await Policy.Get()).Version);
+        // One an event can carry is taken.
+        Assert.True((await Policy.SetOverride(EntityKind.Account, new string('a', 500), OverrideAction.Allow, "test")).Version > before.Version);
+    }
+
+    [Fact]
     public async Task An_invalid_change_is_refused_and_the_version_stays()
     {
         var before = await Policy.Get();
