@@ -45,7 +45,7 @@ public static class PolicyCommand
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     version = change.Version, at = Wire.Time(change.At), what = change.What,
-                    oldValue = change.OldValue, newValue = change.NewValue, actor = change.Actor,
+                    oldValue = change.OldValue, newValue = change.NewValue, actor = change.Actor, reason = change.Reason,
                 }, Wire.Json));
             return Verb.Ok;
         }));

@@ -13,4 +13,5 @@ app.LogAuth();
 app.MapEventsApi();
 app.MapDecisionApi();
 app.MapHealthApi();
+app.MapAdminApi();
 await app.RunAsync();

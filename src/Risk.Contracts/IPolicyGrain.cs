@@ -17,8 +17,14 @@ public interface IPolicyGrain : IGrainWithStringKey
     [Alias("Set")]
     Task<RiskPolicy> Set(string key, double value, string actor);
 
+    /// <summary>Several settings at once, as one change and one version: all of them or none.</summary>
+    /// <exception cref="ArgumentException">An unknown key, a value out of range, or settings that together make no sense.</exception>
+    [Alias("Change")]
+    Task<RiskPolicy> Change(IReadOnlyDictionary<string, double> settings, string actor, string? reason);
+
+    /// <exception cref="ArgumentException">An id no event could carry (empty, too long, or not an address for an IP).</exception>
     [Alias("SetOverride")]
-    Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor);
+    Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor, string? reason = null);
 
     [Alias("History"), ReadOnly, AlwaysInterleave]
     Task<IReadOnlyList<PolicyChange>> History(int max);

@@ -34,4 +34,5 @@ public sealed record PolicyChange(
     [property: Id(2)] string What,
     [property: Id(3)] string? OldValue,
     [property: Id(4)] string? NewValue,
-    [property: Id(5)] string Actor);
+    [property: Id(5)] string Actor,
+    [property: Id(6)] string? Reason = null);

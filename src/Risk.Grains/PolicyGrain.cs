@@ -29,23 +29,30 @@ public sealed partial class PolicyGrain(
 
     public Task<RiskPolicy> Get() => Task.FromResult(Policy);
 
-    public async Task<RiskPolicy> Set(string key, double value, string actor)
+    public Task<RiskPolicy> Set(string key, double value, string actor) => Change(new Dictionary<string, double> { [key] = value }, actor, null);
+
+    public async Task<RiskPolicy> Change(IReadOnlyDictionary<string, double> changes, string actor, string? reason)
     {
-        if (PolicyCatalog.Check(key, value) is { } problem) throw new ArgumentException(problem);
-        var old = Policy.Settings.TryGetValue(key, out var v) ? v : PolicyCatalog.ByKey[key].Default;
-        var settings = new Dictionary<string, double>(Policy.Settings) { [key] = value };
+        if (changes.Count == 0) throw new ArgumentException("no settings to change");
+        var keys = changes.Keys.Order(StringComparer.Ordinal).ToArray();
+        foreach (var key in keys)
+            if (PolicyCatalog.Check(key, changes[key]) is { } problem) throw new ArgumentException(problem);
+        var settings = new Dictionary<string, double>(Policy.Settings);
+        foreach (var key in keys) settings[key] = changes[key];
         if (PolicyCatalog.CheckConsistency(settings) is { } inconsistent) throw new ArgumentException(inconsistent);
-        return await Commit(settings, key, Format(old), Format(value), actor);
+        string Old(string key) => Format(Policy.Settings.TryGetValue(key, out var v) ? v : PolicyCatalog.ByKey[key].Default);
+        return await Commit(settings, string.Join(", ", keys), string.Join(", ", keys.Select(Old)),
+            string.Join(", ", keys.Select(k => Format(changes[k]))), actor, reason);
     }
 
-    public async Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor)
+    public async Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor, string? reason = null)
     {
         if (OverrideTargetProblem(kind, id) is { } problem) throw new ArgumentException(problem);
         // The override lives with the entity it governs (so there is no cap on how many an operator sets);
         // it is stored there first, then recorded here.
         await GrainFactory.Entity(kind, GrainKeys.Of(kind, id)).SetOverride(action);
         var what = $"override {kind.ToString().ToLowerInvariant()} {id}";
-        return await Commit(new Dictionary<string, double>(Policy.Settings), what, null, action.ToString().ToLowerInvariant(), actor);
+        return await Commit(new Dictionary<string, double>(Policy.Settings), what, null, action.ToString().ToLowerInvariant(), actor, reason);
     }
 
     public Task<IReadOnlyList<PolicyChange>> History(int max) =>
@@ -57,14 +64,15 @@ public sealed partial class PolicyGrain(
         return Task.CompletedTask;
     }
 
-    private async Task<RiskPolicy> Commit(Dictionary<string, double> settings, string what, string? oldValue, string? newValue, string actor)
+    private async Task<RiskPolicy> Commit(Dictionary<string, double> settings, string what, string? oldValue, string? newValue, string actor,
+        string? reason = null)
     {
         var now = DateTime.UtcNow;
         var previous = Policy;
         var history = state.State.History;
         var next = new RiskPolicy(previous.Version + 1, settings, now);
         state.State.Policy = next;
-        state.State.History = [.. history.TakeLast(HistoryLimit - 1), new PolicyChange(next.Version, now, what, oldValue, newValue, actor)];
+        state.State.History = [.. history.TakeLast(HistoryLimit - 1), new PolicyChange(next.Version, now, what, oldValue, newValue, actor, reason)];
         try
         {
             await state.WriteStateAsync();

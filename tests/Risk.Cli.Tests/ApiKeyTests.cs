@@ -111,6 +111,50 @@ public class ApiKeyTests(KeyedSilo fixture) : IClassFixture<KeyedSilo>
         Assert.Equal(HttpStatusCode.OK, await Send(HttpMethod.Get, "/v1/authz", fixture.Keys["test-gateway"]));
     }
 
+    private async Task<(HttpStatusCode Status, JsonElement? Body)> Call(HttpMethod method, string path, string key, string? json = null)
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Silo.Http };
+        var request = new HttpRequestMessage(method, path) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) } };
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType?.Contains("json") == true ? JsonDocument.Parse(text).RootElement : null);
+    }
+
+    [Fact]
+    public async Task An_admin_changes_policy_and_overrides_over_http_in_its_own_name_and_an_analyst_only_reads()
+    {
+        var (analyst, admin, gateway) = (fixture.Keys["test-analyst"], fixture.Keys["test-admin"], fixture.Keys["test-gateway"]);
+        var (status, policy) = await Call(HttpMethod.Get, "/v1/policy", analyst);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var version = policy!.Value.GetProperty("version").GetInt64();
+        Assert.Equal(HttpStatusCode.Forbidden, (await Call(HttpMethod.Get, "/v1/policy", gateway)).Status);
+
+        const string change = """{"set": {"throttle.retry_after_s": 31, "push.min_score_change": 4}, "reason": "ticket 7"}""";
+        Assert.Equal(HttpStatusCode.Forbidden, (await Call(HttpMethod.Post, "/v1/policy", analyst, change)).Status);
+        var (changed, answer) = await Call(HttpMethod.Post, "/v1/policy", admin, change);
+        Assert.Equal(HttpStatusCode.OK, changed);
+        Assert.Equal(version + 1, answer!.Value.GetProperty("version").GetInt64());
+        var settings = (await Call(HttpMethod.Get, "/v1/policy", admin)).Body!.Value.GetProperty("settings");
+        Assert.Equal((31, 4), (settings.GetProperty("throttle.retry_after_s").GetDouble(), settings.GetProperty("push.min_score_change").GetDouble()));
+
+        // All or nothing: one bad key refuses the whole change, with the reason.
+        var (refused, problem) = await Call(HttpMethod.Post, "/v1/policy", admin, """{"set": {"throttle.retry_after_s": 40, "threshold.throttle": 99}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Contains("threshold.throttle", problem!.Value.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await Call(HttpMethod.Post, "/v1/policy", admin, "{\"set\": 5}")).Status);
+
+        var (set, _) = await Call(HttpMethod.Post, "/v1/overrides", admin, """{"kind": "account", "id": "keyed-b", "action": "block", "reason": "ticket 8"}""");
+        Assert.Equal(HttpStatusCode.OK, set);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Call(HttpMethod.Post, "/v1/overrides", admin, $$"""{"kind": "account", "id": "{{new string('x', 600)}}", "action": "block"}""")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Call(HttpMethod.Post, "/v1/overrides", analyst, """{"kind": "account", "id": "keyed-c", "action": "allow"}""")).Status);
+
+        var history = (await Call(HttpMethod.Get, "/v1/policy/history?max=5", analyst)).Body!.Value.EnumerateArray().ToArray();
+        Assert.Contains(history, h => h.GetProperty("what").GetString() == "push.min_score_change, throttle.retry_after_s"
+            && h.GetProperty("actor").GetString() == "key:test-admin" && h.GetProperty("reason").GetString() == "ticket 7");
+        Assert.Contains(history, h => h.GetProperty("what").GetString() == "override account keyed-b" && h.GetProperty("actor").GetString() == "key:test-admin");
+    }
+
     private static async Task<bool> Eventually(Func<Task<bool>> done)
     {
         // The file is polled every few seconds.
