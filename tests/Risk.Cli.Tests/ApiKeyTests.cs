@@ -155,6 +155,18 @@ public class ApiKeyTests(KeyedSilo fixture) : IClassFixture<KeyedSilo>
         Assert.Contains(history, h => h.GetProperty("what").GetString() == "override account keyed-b" && h.GetProperty("actor").GetString() == "key:test-admin");
     }
 
+    [Fact]
+    public async Task Nginx_sends_its_gateway_key_and_a_wrong_key_is_denied_not_failed_open()
+    {
+        foreach (var (key, expected) in new[] { (fixture.Keys["test-gateway"], HttpStatusCode.OK), ("rk_wrong", HttpStatusCode.Unauthorized) })
+        {
+            await using var nginx = await Nginx.Start($"127.0.0.1:{fixture.Silo.HttpPort}", gatewayKey: key);
+            using var http = new HttpClient { BaseAddress = nginx.Address };
+            var request = new HttpRequestMessage(HttpMethod.Get, "/v1/messages") { Headers = { { "X-Risk-Account", "keyed-nginx" } } };
+            Assert.Equal(expected, (await http.SendAsync(request)).StatusCode);
+        }
+    }
+
     private static async Task<bool> Eventually(Func<Task<bool>> done)
     {
         // The file is polled every few seconds.

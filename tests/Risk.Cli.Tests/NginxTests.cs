@@ -44,6 +44,37 @@ public class NginxTests(SiloProcess silo) : IClassFixture<SiloProcess>
         }
     }
 
+    private static async Task<HttpResponseMessage> Get(Nginx nginx, Dictionary<string, string> headers)
+    {
+        using var http = new HttpClient { BaseAddress = nginx.Address };
+        var request = new HttpRequestMessage(HttpMethod.Get, "/v1/messages");
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
+        return await http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_header_risk_refuses_or_a_malformed_identity_denies_the_request_instead_of_failing_open()
+    {
+        await using var nginx = await Nginx.Start($"127.0.0.1:{silo.HttpPort}");
+        Assert.Equal(0, (await Programs.Cli(["override", "nginx-hostile", "block", .. silo.Target])).ExitCode);
+        var hostile = new Dictionary<string, string>[]
+        {
+            new() { ["X-Risk-Account"] = "nginx-hostile", ["X-Risk-Proxy"] = new string('p', 600) },
+            new() { ["X-Risk-Account"] = new string('a', 600) },
+            new() { ["X-Risk-Account"] = "nginx-hostile", ["X-Forwarded-For"] = "<script>alert(1)</script>" },
+            new() { ["X-Risk-Account"] = "nginx clean", ["X-Forwarded-For"] = "203.0.113.9" },
+            new() { ["X-Risk-Account"] = "nginx-clean-2", ["X-Forwarded-For"] = "not-an-address, 10.0.0.1" },
+        };
+        foreach (var headers in hostile)
+        {
+            var response = await Get(nginx, headers);
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{string.Join("; ", headers.Select(h => $"{h.Key}: {h.Value[..Math.Min(40, h.Value.Length)]}"))} got {(int)response.StatusCode}");
+        }
+        // A well-formed forwarding chain is fine.
+        var forwarded = await Get(nginx, new Dictionary<string, string> { ["X-Risk-Account"] = "nginx-clean-3", ["X-Forwarded-For"] = "203.0.113.9, 10.0.0.1" });
+        Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
+    }
+
     [Fact]
     public async Task When_risk_does_not_answer_nginx_fails_open()
     {

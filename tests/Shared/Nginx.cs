@@ -23,7 +23,7 @@ public sealed class Nginx : IAsyncDisposable
     /// <summary>The stand-in app's own address: the same static answer without the auth step, for comparison.</summary>
     public Uri App { get; private init; } = null!;
 
-    public static async Task<Nginx> Start(string riskSilo, string authTimeout = "2s")
+    public static async Task<Nginx> Start(string riskSilo, string authTimeout = "2s", string gatewayKey = "")
     {
         var binary = new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("nginx is not installed: apt-get install nginx (.ci/run does)");
@@ -39,6 +39,7 @@ public sealed class Nginx : IAsyncDisposable
             // The tests check what nginx does with each answer, not how fast Risk answers on a loaded CI machine;
             // the benchmark measures the latency.
             ["RISK_AUTH_TIMEOUT"] = authTimeout,
+            ["RISK_GATEWAY_KEY"] = gatewayKey,
         };
         var config = Path.Combine(prefix, "nginx.conf");
         await File.WriteAllTextAsync(config, Fill("nginx.conf.template", values));
