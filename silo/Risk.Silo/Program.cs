@@ -10,6 +10,10 @@ builder.AddRiskHttp();
 builder.AddRiskAuth();
 var app = builder.Build();
 app.LogAuth();
+// Rate limits are per key, so they come after the key is known.
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 app.MapEventsApi();
 app.MapDecisionApi();
 app.MapHealthApi();

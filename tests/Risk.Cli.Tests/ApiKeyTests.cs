@@ -167,6 +167,36 @@ public class ApiKeyTests(KeyedSilo fixture) : IClassFixture<KeyedSilo>
         }
     }
 
+    [Fact]
+    public async Task Each_key_has_its_own_rate_limit_on_posting_events()
+    {
+        var limited = new SiloProcess(["--storage", "memory", "--api-keys", fixture.KeysFile,
+            "--Risk:Http:EventPostsPerSecondPerKey", "1", "--Risk:Http:EventPostsBurstPerKey", "2"]);
+        await limited.InitializeAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = limited.Http };
+            async Task<HttpResponseMessage> Post(string key) => await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/events")
+            {
+                Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
+                Content = new StringContent(Events, Encoding.UTF8, "application/x-ndjson"),
+            });
+
+            var flood = new List<HttpResponseMessage>();
+            for (var i = 0; i < 6; i++) flood.Add(await Post(fixture.Keys["test-gateway"]));
+            Assert.Contains(flood, r => r.StatusCode == HttpStatusCode.Accepted);
+            var refused = flood.FirstOrDefault(r => r.StatusCode == (HttpStatusCode)429);
+            Assert.NotNull(refused);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            // Another key's bucket is its own.
+            Assert.Equal(HttpStatusCode.Accepted, (await Post(fixture.Keys["test-admin"])).StatusCode);
+        }
+        finally
+        {
+            await limited.DisposeAsync();
+        }
+    }
+
     private static async Task<bool> Eventually(Func<Task<bool>> done)
     {
         // The file is polled every few seconds.

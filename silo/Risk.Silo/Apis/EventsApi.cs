@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Risk.Edge;
 using Risk.Contracts;
+using Risk.Grains;
 using Risk.Silo.Auth;
 
 namespace Risk.Silo.Apis;
@@ -10,7 +11,8 @@ namespace Risk.Silo.Apis;
 public static class EventsApi
 {
     public static void MapEventsApi(this WebApplication app) =>
-        app.MapPost("/v1/events", Ingest).Allow(app.Services.GetRequiredService<ApiKeys>(), ApiRole.Gateway, ApiRole.Admin);
+        app.MapPost("/v1/events", Ingest).Allow(app.Services.GetRequiredService<ApiKeys>(), ApiRole.Gateway, ApiRole.Admin)
+            .RequireRateLimiting(HttpExtensions.EventsRateLimit);
 
     /// <summary>
     /// 202 with the count applied and each refused event's index and reason; 400 when the body is not a JSON array
@@ -52,6 +54,10 @@ public static class EventsApi
             rejections.AddRange(receipt.Rejections.Select(r => new Rejection(chunk[r.Index].Index, r.Reason)));
         }
         rejections.Sort((a, b) => a.Index.CompareTo(b.Index));
+        // Every event is the posting key's: a gateway that reports what its users never sent is visible by its name.
+        var key = HttpExtensions.KeyName(request.HttpContext.User);
+        RiskMetrics.HttpEvents.Add(events.Count - rejections.Count, new("key", key), new("outcome", "accepted"));
+        RiskMetrics.HttpEvents.Add(rejections.Count, new("key", key), new("outcome", "rejected"));
         return Results.Json(new
         {
             accepted = events.Count - rejections.Count,
