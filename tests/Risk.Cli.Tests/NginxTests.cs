@@ -53,7 +53,7 @@ public class NginxTests(SiloProcess silo) : IClassFixture<SiloProcess>
     }
 
     [Fact]
-    public async Task A_header_risk_refuses_or_a_malformed_identity_denies_the_request_instead_of_failing_open()
+    public async Task Oversized_or_malformed_identity_headers_are_denied_instead_of_failing_open()
     {
         await using var nginx = await Nginx.Start($"127.0.0.1:{silo.HttpPort}");
         Assert.Equal(0, (await Programs.Cli(["override", "nginx-hostile", "block", .. silo.Target])).ExitCode);
