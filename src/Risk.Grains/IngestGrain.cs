@@ -70,7 +70,7 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         var newFor = TimeSpan.FromDays(policy[Knobs.AccountNewDays]);
         // Grouped by the raw identifiers; grain keys are made once per entity, not per event.
         var accounts = new Dictionary<string, AccountGroup>(StringComparer.Ordinal);
-        var firstSeen = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        var models = new ModelSightings();
         using var ips = new SightingGroups(batch.Count);
         using var proxies = new SightingGroups(batch.Count);
         var strings = batch.Strings;
@@ -87,7 +87,7 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
             var id = strings[row.Account]!;
             if (!accounts.TryGetValue(id, out var account)) accounts[id] = account = new AccountGroup(id);
             account.Rows.Add(i);
-            if (row.Model != 0 && strings[row.Model] is { } model && (!firstSeen.TryGetValue(model, out var ts) || row.Ts < ts)) firstSeen[model] = row.Ts;
+            if (row.Model != 0 && strings[row.Model] is { } model) models.Add(model, row.Ts, account.Hash);
             var isNew = row.AccountCreated is { } created && row.Ts - created < newFor;
             var ja4 = row.Ja4 == 0 ? null : strings[row.Ja4];
             var sighting = new NetworkSighting(row.Ts, account.Hash, isNew, row.Prompted ? row.SimHash : 0, ja4 is null ? 0 : StableHash64.Of("ja4", ja4));
@@ -95,7 +95,7 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
             if (row.Proxy != 0 && strings[row.Proxy] is { } proxy) proxies.Add(proxy, sighting);
         }
 
-        var launchesTask = Launches(firstSeen);
+        var launchesTask = Launches(models.Sightings);
         var ipTask = ObserveAll<IIpGrain>(ips.Groups(), GrainKeys.CanonicalIp);
         var proxyTask = ObserveAll<IProxyGrain>(proxies.Groups(), GrainKeys.Proxy);
         return ([.. accounts.Values], new NetworkContext(await ipTask, await proxyTask, await launchesTask));
@@ -107,6 +107,22 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
         Dictionary<string, EntityRisk> Proxies,
         IReadOnlyDictionary<string, DateTime>? Launches);
 
+    /// <summary>A batch's models: each one's earliest event time and a few of the distinct accounts that used it.</summary>
+    private sealed class ModelSightings
+    {
+        private readonly Dictionary<string, (DateTime FirstSeen, List<ulong> Accounts)> _models = new(StringComparer.Ordinal);
+
+        public void Add(string model, DateTime ts, ulong account)
+        {
+            if (!_models.TryGetValue(model, out var seen)) seen = (ts, []);
+            if (seen.Accounts.Count < IModelCatalogGrain.MinAccounts && !seen.Accounts.Contains(account)) seen.Accounts.Add(account);
+            _models[model] = (ts < seen.FirstSeen ? ts : seen.FirstSeen, seen.Accounts);
+        }
+
+        public Dictionary<string, ModelSighting> Sightings =>
+            _models.ToDictionary(m => m.Key, m => new ModelSighting(m.Value.FirstSeen, [.. m.Value.Accounts]), StringComparer.Ordinal);
+    }
+
     /// <summary>One account's rows in a batch, and what its grain answered.</summary>
     private sealed class AccountGroup(string id)
     {
@@ -117,12 +133,12 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
     }
 
     /// <summary>The launch times of the batch's models that count as newly launched; advisory like network context.</summary>
-    private async Task<IReadOnlyDictionary<string, DateTime>?> Launches(Dictionary<string, DateTime> firstSeen)
+    private async Task<IReadOnlyDictionary<string, DateTime>?> Launches(Dictionary<string, ModelSighting> sightings)
     {
-        if (firstSeen.Count == 0) return null;
+        if (sightings.Count == 0) return null;
         try
         {
-            var launches = await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Default).Observe(firstSeen);
+            var launches = await GrainFactory.GetGrain<IModelCatalogGrain>(IModelCatalogGrain.Default).Observe(sightings);
             return launches.Count == 0 ? null : launches;
         }
         catch (Exception ex)

@@ -87,13 +87,44 @@ public class PolicyTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
         Assert.Contains(history, h => h.What == "override ip 192.0.2.99" && h.NewValue == "block");
     }
 
+    /// <summary>A model in one batch, used by <paramref name="accounts"/> distinct accounts (numbered from <paramref name="from"/>).</summary>
+    private static ModelSighting Used(DateTime at, int accounts, int from = 0) =>
+        new(at, [.. Enumerable.Range(from, accounts).Select(i => (ulong)i + 1)]);
+
     [Fact]
     public async Task A_model_first_seen_a_day_after_traffic_began_counts_as_a_launch()
     {
         var catalog = fixture.Grains.GetGrain<IModelCatalogGrain>("launch-test");
         var start = Traffic.T0;
-        Assert.Empty(await catalog.Observe(new Dictionary<string, DateTime> { ["model-a"] = start, ["model-b"] = start.AddHours(3) }));
-        var launches = await catalog.Observe(new Dictionary<string, DateTime> { ["model-a"] = start.AddDays(3), ["model-next"] = start.AddDays(2) });
+        Assert.Empty(await catalog.Observe(new Dictionary<string, ModelSighting> { ["model-a"] = Used(start, 20), ["model-b"] = Used(start.AddHours(3), 20) }));
+        var launches = await catalog.Observe(new Dictionary<string, ModelSighting> { ["model-a"] = Used(start.AddDays(3), 20), ["model-next"] = Used(start.AddDays(2), 20) });
         Assert.Equal(new Dictionary<string, DateTime> { ["model-next"] = start.AddDays(2) }, launches);
+    }
+
+    [Fact]
+    public async Task Fabricated_model_names_and_timestamps_do_not_move_the_catalogue()
+    {
+        var catalog = fixture.Grains.GetGrain<IModelCatalogGrain>("hostile-test");
+        var start = Traffic.T0;
+        Assert.Empty(await catalog.Observe(new Dictionary<string, ModelSighting> { ["model-a"] = Used(start, 20) }));
+
+        // One account: two thousand made-up names, and a real model's name with a timestamp from the year 2000.
+        var junk = Enumerable.Range(0, 2 * IModelCatalogGrain.MaxModels).ToDictionary(i => $"junk-{i}", _ => Used(start.AddDays(1), 1, from: 999));
+        Assert.Empty(await catalog.Observe(junk));
+        Assert.Empty(await catalog.Observe(new Dictionary<string, ModelSighting>
+        {
+            ["model-a"] = Used(new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc), 1, from: 999),
+            ["model-old"] = Used(new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc), 1, from: 999),
+        }));
+
+        // A model the crowd moves to two days in is still a launch, and a name fewer accounts used is not yet one.
+        var launches = await catalog.Observe(new Dictionary<string, ModelSighting>
+        {
+            ["model-next"] = Used(start.AddDays(2), IModelCatalogGrain.MinAccounts),
+            ["model-few"] = Used(start.AddDays(2), IModelCatalogGrain.MinAccounts - 1),
+        });
+        Assert.Equal(new Dictionary<string, DateTime> { ["model-next"] = start.AddDays(2) }, launches);
+        // And model-a, seen since the start, never looked launched.
+        Assert.DoesNotContain("model-a", (await catalog.Observe(new Dictionary<string, ModelSighting> { ["model-a"] = Used(start.AddDays(4), 20) })).Keys);
     }
 }
