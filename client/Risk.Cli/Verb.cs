@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Risk.Contracts;
 
 namespace Risk.Cli;
 
@@ -34,12 +36,20 @@ public static class Verb
         using var _ = host;
         try
         {
-            return await action(host.Services.GetRequiredService<RiskClient>());
+            // Where silos require it, policy and override changes carry the admin secret; nothing else needs it.
+            var secret = host.Services.GetRequiredService<IConfiguration>()["Risk:Auth:AdminSecret"];
+            return await AdminCall.With(string.IsNullOrEmpty(secret) ? null : secret,
+                () => action(host.Services.GetRequiredService<RiskClient>()));
         }
         catch (ArgumentException e)
         {
             await Console.Error.WriteLineAsync($"error: {Message(e)}");
             return BadInput;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return Failed;
         }
         finally
         {

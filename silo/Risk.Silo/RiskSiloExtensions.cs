@@ -52,6 +52,8 @@ public static class RiskSiloExtensions
         }
         silo.AddRiskStorage(options);
         silo.AddRiskGrains(configuration);
+        silo.Services.Configure<Auth.AdminSecretOptions>(configuration.GetSection(Auth.AuthOptions.Section));
+        silo.AddIncomingGrainCallFilter<Auth.AdminCallFilter>();
         if (options.Role != SiloRole.All)
             silo.Services.PostConfigure<GrainTypeOptions>(o =>
             {

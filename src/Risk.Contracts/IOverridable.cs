@@ -17,6 +17,6 @@ public interface IOverridable : IGrainWithStringKey
     Task<EntityRisk> Watch(IRiskReplicaGrain replica);
 
     /// <summary>Written through to storage before it returns.</summary>
-    [Alias("SetOverride")]
+    [Alias("SetOverride"), AdminOnly]
     Task SetOverride(OverrideAction action);
 }

@@ -14,16 +14,16 @@ public interface IPolicyGrain : IGrainWithStringKey
     Task<RiskPolicy> Get();
 
     /// <exception cref="ArgumentException">Unknown key or value out of range.</exception>
-    [Alias("Set")]
+    [Alias("Set"), AdminOnly]
     Task<RiskPolicy> Set(string key, double value, string actor);
 
     /// <summary>Several settings at once, as one change and one version: all of them or none.</summary>
     /// <exception cref="ArgumentException">An unknown key, a value out of range, or settings that together make no sense.</exception>
-    [Alias("Change")]
+    [Alias("Change"), AdminOnly]
     Task<RiskPolicy> Change(IReadOnlyDictionary<string, double> settings, string actor, string? reason);
 
     /// <exception cref="ArgumentException">An id no event could carry (empty, too long, or not an address for an IP).</exception>
-    [Alias("SetOverride")]
+    [Alias("SetOverride"), AdminOnly]
     Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor, string? reason = null);
 
     [Alias("History"), ReadOnly, AlwaysInterleave]

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Risk.Contracts;
 using Risk.Edge;
+using Microsoft.Extensions.Options;
 using Risk.Silo.Auth;
 
 namespace Risk.Silo.Apis;
@@ -22,6 +23,10 @@ public static class AdminApi
     }
 
     private static IPolicyGrain Policy(IGrainFactory grains) => grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default);
+
+    /// <summary>The silos' admin secret, which this endpoint may attach: it has checked an admin key already.</summary>
+    private static string? Secret(HttpRequest request) =>
+        request.HttpContext.RequestServices.GetRequiredService<IOptions<AdminSecretOptions>>().Value.AdminSecret is { Length: > 0 } s ? s : null;
 
     /// <summary>The key's name; without keys the API is on loopback only, and its caller is this host's.</summary>
     private static string Actor(ClaimsPrincipal user) => user.Identity?.Name is { Length: > 0 } name ? $"key:{name}" : "http:loopback";
@@ -56,7 +61,7 @@ public static class AdminApi
             return Results.Problem("expected {\"set\": {KEY: VALUE, ...}, \"reason\": \"...\"}", statusCode: 400);
         try
         {
-            var policy = await Policy(grains).Change(set, Actor(user), body.Reason);
+            var policy = await AdminCall.With(Secret(request), () => Policy(grains).Change(set, Actor(user), body.Reason));
             return Results.Json(new { version = policy.Version }, Wire.Json);
         }
         catch (ArgumentException e)
@@ -76,7 +81,7 @@ public static class AdminApi
             return Results.Problem("expected {\"kind\": \"account|ip|proxy\", \"id\": \"...\", \"action\": \"block|allow|clear\", \"reason\": \"...\"}", statusCode: 400);
         try
         {
-            var policy = await Policy(grains).SetOverride(kind.Value, body.Id, action.Value, Actor(user), body.Reason);
+            var policy = await AdminCall.With(Secret(request), () => Policy(grains).SetOverride(kind.Value, body.Id, action.Value, Actor(user), body.Reason));
             return Results.Json(new { version = policy.Version }, Wire.Json);
         }
         catch (ArgumentException e)
