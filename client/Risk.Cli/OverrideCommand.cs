@@ -11,9 +11,9 @@ public static class OverrideCommand
         action.AcceptOnlyFromAmong("block", "allow", "clear");
         var ip = new Option<bool>("--ip") { Description = "ID is an IP address" };
         var proxy = new Option<bool>("--proxy") { Description = "ID is a proxy" };
-        var command = new Command("override", "Allow or block an account, IP or proxy outright; beats every detector") { id, action, ip, proxy };
+        var command = new Command("override", "Allow or block an account, IP or proxy outright; beats every detector") { id, action, ip, proxy, AdminTarget.Url, AdminTarget.Key };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction((parse, ct) => Verb.WithClient(parse, ct, async client =>
+        command.SetAction((parse, ct) => AdminTarget.Run(parse, ct, async admin =>
         {
             var kind = parse.GetValue(ip) ? EntityKind.Ip : parse.GetValue(proxy) ? EntityKind.Proxy : EntityKind.Account;
             var what = parse.GetValue(action) switch
@@ -24,10 +24,10 @@ public static class OverrideCommand
             };
             var target = parse.GetValue(id)!;
             if (kind == EntityKind.Ip && GrainKeys.NormalizeIp(target) is null) throw new ArgumentException($"'{target}' is not an IP address");
-            var policy = await client.SetOverride(kind, target, what, Verb.Actor);
+            var version = await admin.SetOverride(kind, target, what);
             Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
             {
-                kind = kind.ToString().ToLowerInvariant(), id = target, @override = parse.GetValue(action), policyVersion = policy.Version,
+                kind = kind.ToString().ToLowerInvariant(), id = target, @override = parse.GetValue(action), policyVersion = version,
             }, Wire.Json));
             return Verb.Ok;
         }));

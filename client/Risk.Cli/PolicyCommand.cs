@@ -8,11 +8,11 @@ public static class PolicyCommand
 {
     public static Command Create()
     {
-        var show = new Command("show", "Print the policy in effect as JSON: version and every setting");
+        var show = new Command("show", "Print the policy in effect as JSON: version and every setting") { AdminTarget.Url, AdminTarget.Key };
         show.TreatUnmatchedTokensAsErrors = false;
-        show.SetAction((parse, ct) => Verb.WithClient(parse, ct, async client =>
+        show.SetAction((parse, ct) => AdminTarget.Run(parse, ct, async admin =>
         {
-            var policy = await client.GetPolicy();
+            var policy = await admin.GetPolicy();
             var view = new PolicyView(policy);
             Console.WriteLine(JsonSerializer.Serialize(new
             {
@@ -25,23 +25,23 @@ public static class PolicyCommand
 
         var key = new Argument<string>("KEY") { Description = "A setting named by `risk policy show`" };
         var value = new Argument<string>("VALUE") { Description = "Its new value (a number)" };
-        var set = new Command("set", "Change one setting; it takes effect on every silo before this returns") { key, value };
+        var set = new Command("set", "Change one setting; it takes effect on every silo before this returns") { key, value, AdminTarget.Url, AdminTarget.Key };
         set.TreatUnmatchedTokensAsErrors = false;
-        set.SetAction((parse, ct) => Verb.WithClient(parse, ct, async client =>
+        set.SetAction((parse, ct) => AdminTarget.Run(parse, ct, async admin =>
         {
             if (!double.TryParse(parse.GetValue(value), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                 throw new ArgumentException($"'{parse.GetValue(value)}' is not a number");
-            var policy = await client.SetPolicy(parse.GetValue(key)!, number, Verb.Actor);
-            Console.WriteLine(JsonSerializer.Serialize(new { version = policy.Version, key = parse.GetValue(key), value = number }, Wire.Json));
+            var version = await admin.SetPolicy(parse.GetValue(key)!, number);
+            Console.WriteLine(JsonSerializer.Serialize(new { version, key = parse.GetValue(key), value = number }, Wire.Json));
             return Verb.Ok;
         }));
 
         var max = new Option<int>("--max") { Description = "How many of the latest changes", DefaultValueFactory = _ => 50 };
-        var history = new Command("history", "Print the latest policy changes as JSON lines, oldest first") { max };
+        var history = new Command("history", "Print the latest policy changes as JSON lines, oldest first") { max, AdminTarget.Url, AdminTarget.Key };
         history.TreatUnmatchedTokensAsErrors = false;
-        history.SetAction((parse, ct) => Verb.WithClient(parse, ct, async client =>
+        history.SetAction((parse, ct) => AdminTarget.Run(parse, ct, async admin =>
         {
-            foreach (var change in await client.PolicyHistory(parse.GetValue(max)))
+            foreach (var change in await admin.History(parse.GetValue(max)))
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     version = change.Version, at = Wire.Time(change.At), what = change.What,

@@ -197,6 +197,28 @@ public class ApiKeyTests(KeyedSilo fixture) : IClassFixture<KeyedSilo>
         }
     }
 
+    [Fact]
+    public async Task The_cli_admin_verbs_work_against_a_url_with_a_key()
+    {
+        string[] Target(string key) => ["--url", fixture.Silo.Http.ToString(), "--key", fixture.Keys[key]];
+        var set = await Programs.Cli(["policy", "set", "throttle.retry_after_s", "35", .. Target("test-admin")]);
+        Assert.True(set.ExitCode == 0, set.Stderr);
+        Assert.Equal(35, JsonDocument.Parse((await Programs.Cli(["policy", "show", .. Target("test-analyst")])).Stdout)
+            .RootElement.GetProperty("settings").GetProperty("throttle.retry_after_s").GetDouble());
+
+        var refused = await Programs.Cli(["policy", "set", "throttle.retry_after_s", "36", .. Target("test-analyst")]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("403", refused.Stderr);
+        var bad = await Programs.Cli(["policy", "set", "threshold.throttle", "99", .. Target("test-admin")]);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("threshold.throttle", bad.Stderr);
+
+        Assert.Equal(0, (await Programs.Cli(["override", "keyed-d", "block", .. Target("test-admin")])).ExitCode);
+        var history = (await Programs.Cli(["policy", "history", "--max", "10", .. Target("test-analyst")])).Stdout;
+        Assert.Contains("\"what\":\"override account keyed-d\"", history);
+        Assert.Contains("\"actor\":\"key:test-admin\"", history);
+    }
+
     private static async Task<bool> Eventually(Func<Task<bool>> done)
     {
         // The file is polled every few seconds.

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Risk.Cli;
+
+/// <summary>What the admin verbs (policy, override) need, from the cluster's Orleans port or from a silo's HTTP API.</summary>
+public interface IAdminTarget
+{
+    Task<RiskPolicy> GetPolicy();
+    Task<long> SetPolicy(string key, double value);
+    Task<IReadOnlyList<PolicyChange>> History(int max);
+    Task<long> SetOverride(EntityKind kind, string id, OverrideAction action);
+}
+
+/// <summary>
+/// `--url URL --key KEY` (or RISK_URL and RISK_KEY): the admin verbs go to that silo's HTTP API with that key, and the
+/// policy history records the key's name. Without a URL they use the Orleans client as before.
+/// </summary>
+public static class AdminTarget
+{
+    public static readonly Option<string?> Url = new("--url") { Description = "A silo's HTTP API (else RISK_URL); the admin verbs then use it instead of the Orleans port" };
+    public static readonly Option<string?> Key = new("--key") { Description = "The API key for --url (else RISK_KEY)" };
+
+    public static Task<int> Run(ParseResult parse, CancellationToken ct, Func<IAdminTarget, Task<int>> action)
+    {
+        var url = parse.GetValue(Url) ?? Environment.GetEnvironmentVariable("RISK_URL");
+        if (string.IsNullOrEmpty(url)) return Verb.WithClient(parse, ct, client => action(new OrleansAdmin(client)));
+        return RunHttp(url, parse.GetValue(Key) ?? Environment.GetEnvironmentVariable("RISK_KEY"), action);
+    }
+
+    private static async Task<int> RunHttp(string url, string? key, Func<IAdminTarget, Task<int>> action)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        if (!string.IsNullOrEmpty(key)) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        try
+        {
+            return await action(new HttpAdmin(http));
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return Verb.BadInput;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return Verb.Failed;
+        }
+    }
+
+    private sealed class OrleansAdmin(RiskClient client) : IAdminTarget
+    {
+        public Task<RiskPolicy> GetPolicy() => client.GetPolicy();
+        public async Task<long> SetPolicy(string key, double value) => (await client.SetPolicy(key, value, Verb.Actor)).Version;
+        public Task<IReadOnlyList<PolicyChange>> History(int max) => client.PolicyHistory(max);
+        public async Task<long> SetOverride(EntityKind kind, string id, OverrideAction action) => (await client.SetOverride(kind, id, action, Verb.Actor)).Version;
+    }
+
+    private sealed class HttpAdmin(HttpClient http) : IAdminTarget
+    {
+        public async Task<RiskPolicy> GetPolicy()
+        {
+            var json = await Read(await http.GetAsync("/v1/policy"));
+            return new RiskPolicy(json.GetProperty("version").GetInt64(),
+                json.GetProperty("settings").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()),
+                json.GetProperty("updatedAt").GetDateTime().ToUniversalTime());
+        }
+
+        public async Task<long> SetPolicy(string key, double value) =>
+            (await Read(await http.PostAsJsonAsync("/v1/policy", new { set = new Dictionary<string, double> { [key] = value }, reason = Verb.Actor }))).GetProperty("version").GetInt64();
+
+        public async Task<IReadOnlyList<PolicyChange>> History(int max) =>
+            (await Read(await http.GetAsync($"/v1/policy/history?max={max}"))).EnumerateArray().Select(c => new PolicyChange(
+                c.GetProperty("version").GetInt64(), c.GetProperty("at").GetDateTime().ToUniversalTime(), c.GetProperty("what").GetString()!,
+                c.GetProperty("oldValue").GetString(), c.GetProperty("newValue").GetString(), c.GetProperty("actor").GetString()!,
+                c.TryGetProperty("reason", out var r) ? r.GetString() : null)).ToArray();
+
+        public async Task<long> SetOverride(EntityKind kind, string id, OverrideAction action) =>
+            (await Read(await http.PostAsJsonAsync("/v1/overrides", new
+            {
+                kind = kind.ToString().ToLowerInvariant(), id, action = action == OverrideAction.None ? "clear" : action.ToString().ToLowerInvariant(), reason = Verb.Actor,
+            }))).GetProperty("version").GetInt64();
+
+        /// <summary>The answer's JSON; a 400 is bad input (its reason), a 401 or 403 a refusal, anything else a failure.</summary>
+        private static async Task<JsonElement> Read(HttpResponseMessage response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.IsSuccessStatusCode) return JsonDocument.Parse(text).RootElement.Clone();
+            var detail = text.StartsWith('{') && JsonDocument.Parse(text).RootElement.TryGetProperty("detail", out var d) ? d.GetString() : text;
+            throw response.StatusCode switch
+            {
+                HttpStatusCode.BadRequest => new ArgumentException(detail),
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new UnauthorizedAccessException($"{(int)response.StatusCode}: {detail}"),
+                _ => new HttpRequestException($"{(int)response.StatusCode}: {detail}"),
+            };
+        }
+    }
+}
