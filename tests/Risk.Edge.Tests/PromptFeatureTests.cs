@@ -1,3 +1,4 @@
+using Risk.Tests.Shared;
 using Risk.Contracts;
 using Risk.Edge;
 
@@ -28,20 +29,6 @@ public class PromptFeatureTests
         Assert.Equal(48, signals.Length);
     }
 
-    // Three hand-written skeletons with spun phrases and a fresh item in the slot, as a careful ring paraphrases.
-    private static string Paraphrase(int i)
-    {
-        string[] asks = ["Could you walk me through", "Can you go through", "Would you explain"];
-        string[] how = ["step by step", "one step at a time", "carefully, step by step"];
-        var item = $"a train leaving at {i % 12}:00 at {60 + i} km/h towards a city {100 + 7 * i} km away";
-        return (i % 3) switch
-        {
-            0 => $"I'm stuck on this one: {item}. {asks[i % 3]} it {how[i / 3 % 3]}, showing your reasoning?",
-            1 => $"{item}. I'd like the full reasoning, not just the answer, so please show each step.",
-            _ => $"Quick question for you: {item}. Think it through {how[i / 5 % 3]} and tell me how you got there.",
-        };
-    }
-
     private static readonly string[] Unrelated =
     [
         "Show your work: how many positive divisors does 3600 have, and what is their sum?",
@@ -63,7 +50,7 @@ public class PromptFeatureTests
     public void Paraphrases_of_one_set_of_skeletons_keep_sharing_content_families_and_unrelated_prompts_do_not()
     {
         // Only prompts that match an extraction pattern carry families; most of these do.
-        var signals = Enumerable.Range(0, 60).Select(i => PromptFeatures.Extract(Paraphrase(i))).ToArray();
+        var signals = Enumerable.Range(0, 60).Select(i => PromptFeatures.Extract(Paraphrases.Of(i))).ToArray();
         Assert.All(signals, p => Assert.Equal(p.Kinds == PromptKinds.None, p.Families == 0));
         var ring = signals.Where(p => p.Families != 0).Select(p => p.Families).ToArray();
         Assert.True(ring.Length >= 40, $"{ring.Length} of 60 paraphrases carried families");

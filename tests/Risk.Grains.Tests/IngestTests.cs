@@ -1,3 +1,4 @@
+using Risk.Tests.Shared;
 using Risk.Contracts;
 
 namespace Risk.Grains.Tests;
@@ -230,21 +231,8 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
                 Traffic.T0.AddHours(round * 1.5).AddMinutes(i * 3), account,
                 (round * 7 + i) % 10 < venueShare * 10 ? $"192.0.2.{200 + name.Length}" : $"198.18.{name.Length}.{10 + i}",
                 Asn: 64510 + i, Payment: $"card-{account}", AccountCreated: Traffic.T0.AddDays(-20 + i * 0.5), Tier: AccountTier.Standard,
-                InTokens: 90, OutTokens: 900, Prompt: Edge.PromptFeatures.Extract(Paraphrase(round * 13 + i)))).ToArray());
+                InTokens: 90, OutTokens: 900, Prompt: Edge.PromptFeatures.Extract(Paraphrases.Of(round * 13 + i)))).ToArray());
         return accounts;
-    }
-
-    private static string Paraphrase(int i)
-    {
-        string[] asks = ["Could you walk me through", "Can you go through", "Would you explain"];
-        string[] how = ["step by step", "one step at a time", "carefully, step by step"];
-        var item = $"a train leaving at {i % 12}:00 at {60 + i % 80} km/h towards a city {100 + 7 * i} km away";
-        return (i % 3) switch
-        {
-            0 => $"I'm stuck on this one: {item}. {asks[i % 3]} it {how[i / 3 % 3]}, showing your reasoning?",
-            1 => $"{item}. I'd like the full reasoning, not just the answer, so please show each step.",
-            _ => $"Quick question for you: {item}. Think it through {how[i / 5 % 3]} and tell me how you got there.",
-        };
     }
 
     [Fact]
