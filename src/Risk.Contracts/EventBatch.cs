@@ -40,7 +40,7 @@ public sealed record EventBatch([property: Id(0)] string?[] Strings, [property: 
             var e = events[i] ?? throw new ArgumentException($"event {i} is null", nameof(events));
             rows[i] = new EventRow(e.Ts, Ref(e.Account), Ref(e.Ip), Ref(e.Proxy), e.Asn, Ref(e.Ja4), Ref(e.Payment), e.Tier,
                 e.AccountCreated, Ref(e.Model), e.Prompt is not null, e.Prompt?.Kinds ?? PromptKinds.None, e.Prompt?.SimHash ?? 0,
-                e.Prompt?.Length ?? 0, e.InTokens, e.OutTokens, e.Prompt?.Families ?? 0);
+                e.Prompt?.Length ?? 0, e.InTokens, e.OutTokens, e.Prompt?.Families ?? 0, Ref(e.Id));
         }
         return new EventBatch([.. strings], rows);
     }
@@ -54,7 +54,7 @@ public sealed record EventBatch([property: Id(0)] string?[] Strings, [property: 
         var row = Rows[i];
         var prompt = row.Prompted ? new PromptSignals(row.Kinds, row.SimHash, row.PromptLength, row.Families) : null;
         return new RiskEvent(row.Ts, S(row.Account)!, ip, S(row.Proxy), row.Asn, S(row.Ja4), S(row.Payment), row.Tier,
-            row.AccountCreated, S(row.Model), prompt, row.InTokens, row.OutTokens);
+            row.AccountCreated, S(row.Model), prompt, row.InTokens, row.OutTokens, S(row.Id));
     }
 
     private string? S(int index) => index == 0 ? null : Strings[index];
@@ -89,4 +89,5 @@ public readonly record struct EventRow(
     [property: Id(13)] int PromptLength,
     [property: Id(14)] int InTokens,
     [property: Id(15)] int OutTokens,
-    [property: Id(16)] ulong Families = 0);
+    [property: Id(16)] ulong Families = 0,
+    [property: Id(17)] int Id = 0);

@@ -4,6 +4,8 @@ namespace Risk.Contracts;
 /// One API request as a gateway saw it, after Risk.Client has turned the prompt text into
 /// <see cref="PromptSignals"/>. The raw prompt never reaches a silo.
 /// </summary>
+/// <param name="Id">The sender's id for this event, unique per event: an event sent again with the same id (a retry)
+/// is applied once by each entity it touches, within that entity's de-duplication window.</param>
 [GenerateSerializer, Immutable, Alias("risk.event.v1")]
 public sealed record RiskEvent(
     [property: Id(0)] DateTime Ts,
@@ -18,7 +20,8 @@ public sealed record RiskEvent(
     [property: Id(9)] string? Model = null,
     [property: Id(10)] PromptSignals? Prompt = null,
     [property: Id(11)] int InTokens = 0,
-    [property: Id(12)] int OutTokens = 0);
+    [property: Id(12)] int OutTokens = 0,
+    [property: Id(13)] string? Id = null);
 
 [GenerateSerializer, Alias("risk.tier")]
 public enum AccountTier : byte

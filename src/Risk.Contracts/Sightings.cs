@@ -3,13 +3,15 @@ namespace Risk.Contracts;
 /// <summary>One request as an IP or proxy grain needs it: no strings, only what its sketches take.</summary>
 /// <param name="Template">The prompt's SimHash, or 0 without a prompt.</param>
 /// <param name="Fingerprint">A hash of the client's TLS fingerprint, or 0 without one.</param>
+/// <param name="EventId">A hash of the event's id, or 0 without one: a retried event is counted once.</param>
 [GenerateSerializer, Immutable, Alias("risk.network-sighting.v1")]
 public readonly record struct NetworkSighting(
     [property: Id(0)] DateTime Ts,
     [property: Id(1)] ulong AccountHash,
     [property: Id(2)] bool NewAccount,
     [property: Id(3)] ulong Template = 0,
-    [property: Id(4)] ulong Fingerprint = 0);
+    [property: Id(4)] ulong Fingerprint = 0,
+    [property: Id(5)] ulong EventId = 0);
 
 /// <summary>
 /// After a batch, what ingest tells each IP and proxy about the accounts it carried: whether they are flagged (by
@@ -29,11 +31,21 @@ public readonly record struct MemberStatus(
 
 /// <summary>What an account grain answers to a batch: its flag (as <see cref="MemberStatus"/> counts it) and its cluster, for the network grains.</summary>
 /// <param name="OwnSuspect">Its own signals reach the throttle threshold, with extraction content among them.</param>
+/// <param name="Skipped">The batch's events (by position in <see cref="AccountBatch.Events"/>) that were not applied
+/// because of their id: applied before (a retry), or too old to tell; null when every event was applied.</param>
 [GenerateSerializer, Immutable, Alias("risk.account-status.v1")]
 public sealed record AccountStatus(
     [property: Id(0)] bool Flagged,
     [property: Id(1)] string? Cluster,
-    [property: Id(2)] bool OwnSuspect = false);
+    [property: Id(2)] bool OwnSuspect = false,
+    [property: Id(3)] IReadOnlyList<SkippedEvent>? Skipped = null);
+
+/// <summary>An event an account did not apply because of its id.</summary>
+/// <param name="Position">Its position in the account's batch.</param>
+/// <param name="Duplicate">True: applied before, so the retry is done. False: older than the account's
+/// de-duplication window, so it may have been applied and is refused.</param>
+[GenerateSerializer, Immutable, Alias("risk.skipped-event.v1")]
+public readonly record struct SkippedEvent([property: Id(0)] int Position, [property: Id(1)] bool Duplicate);
 
 /// <summary>An account's report to its cluster, sent only when its own score or flag changed materially.</summary>
 /// <param name="OwnScore">The account's score from its own signals, without anything inherited from the cluster.</param>
@@ -71,10 +83,15 @@ public sealed record AccountBatch(
     [property: Id(2)] EntityRisk? Proxy,
     [property: Id(3)] IReadOnlyDictionary<string, DateTime>? Launches = null);
 
+/// <summary>What became of a batch: the events applied, and those refused by index.</summary>
+/// <param name="Accepted">Events applied, or found applied already (<paramref name="Duplicates"/>).</param>
+/// <param name="Duplicates">Events among the accepted that carried an id their account had applied before: a retry
+/// that is done, not applied twice.</param>
 [GenerateSerializer, Immutable, Alias("risk.ingest-receipt.v1")]
 public sealed record IngestReceipt(
     [property: Id(0)] int Accepted,
-    [property: Id(1)] IReadOnlyList<Rejection> Rejections);
+    [property: Id(1)] IReadOnlyList<Rejection> Rejections,
+    [property: Id(2)] int Duplicates = 0);
 
 /// <param name="Index">The event's index in the batch it came in.</param>
 [GenerateSerializer, Immutable, Alias("risk.rejection.v1")]

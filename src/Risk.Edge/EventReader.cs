@@ -48,7 +48,8 @@ public static class EventReader
                 Model: OptionalString(json, "model"),
                 Prompt: prompt is null ? null : PromptFeatures.Extract(prompt),
                 InTokens: OptionalInt(json, "inTokens") ?? 0,
-                OutTokens: OptionalInt(json, "outTokens") ?? 0);
+                OutTokens: OptionalInt(json, "outTokens") ?? 0,
+                Id: OptionalString(json, "id"));
             return EventRules.Check(e, utcNow) is { } problem ? Fail(problem) : new ParsedEvent(e, null);
         }
         catch (FieldException f)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Risk.Contracts;
@@ -27,6 +28,8 @@ public sealed class AccountState
     public bool FamilyRingLike { get; set; }
     public string? FamilyCluster { get; set; }
     public int FamiliesTold { get; set; }
+    /// <summary>The ids of its latest events; null until an event carries one.</summary>
+    public RecentEventIds? EventIds { get; set; }
 }
 
 /// <summary>An account's standing as last reported to its creation cohort.</summary>
@@ -45,15 +48,21 @@ public sealed class AccountGrain(
 
     public async Task<AccountStatus> Observe(AccountBatch batch)
     {
-        if (batch.Events.Count == 0) return new AccountStatus(State.ReportedFlagged, ClusterId, State.ReportedFlagged);
+        var skipped = Skip(batch.Events);
+        if (batch.Events.Count == (skipped?.Count ?? 0)) return new AccountStatus(State.ReportedFlagged, ClusterId, State.ReportedFlagged, skipped);
         var policy = await Policies.Get();
         State.Account ??= batch.Events[0].Account;
         State.Ip = batch.Ip;
         State.Proxy = batch.Proxy;
         // The batch's address stands for all of its events: an account's batch rarely spans two.
         var shared = batch.Ip is { } ip && ip.Accounts >= policy[Knobs.FamilySharedAddressAccounts];
-        foreach (var e in batch.Events)
+        var next = 0;
+        for (var i = 0; i < batch.Events.Count; i++)
+        {
+            if (skipped is not null && next < skipped.Count && skipped[next].Position == i) { next++; continue; }
+            var e = batch.Events[i];
             Profile.Observe(e, e.Model is { } model && batch.Launches?.TryGetValue(model, out var launched) == true ? launched : null, shared);
+        }
         // Scored once per batch, not per event: it decides the cluster report, the status for the network grains,
         // and whether the account is flagged now (the first-flag time is the batch's last event).
         var assessment = Profile.Assess(policy);
@@ -77,7 +86,22 @@ public sealed class AccountGrain(
         var linkable = (flagged || suspect) && Profile.Ring?.IsActive(policy, Profile.LastSeen) != true;
         ReportToCohort(flagged, linkable);
         ReportToFamilies(policy);
-        return new AccountStatus(flagged, linkable ? ClusterId : null, suspect && linkable);
+        return new AccountStatus(flagged, linkable ? ClusterId : null, suspect && linkable, skipped);
+    }
+
+    /// <summary>The events whose ids say they were applied before, or may have been; null when none.</summary>
+    private List<SkippedEvent>? Skip(IReadOnlyList<RiskEvent> events)
+    {
+        List<SkippedEvent>? skipped = null;
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].Id is not { } id) continue;
+            var check = (State.EventIds ??= new()).Admit(StableHash64.Of("event", id), events[i].Ts, Options.AccountEventIds);
+            if (check == EventIdCheck.New) continue;
+            (skipped ??= []).Add(new SkippedEvent(i, check == EventIdCheck.Duplicate));
+            RiskMetrics.EventsSkipped.Add(1, new TagList { { "entity", "account" }, { "why", check.ToString().ToLowerInvariant() } });
+        }
+        return skipped;
     }
 
     /// <summary>

@@ -52,12 +52,19 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
 
         string? ProxyOf(int row) => batch.Rows[row].Proxy == 0 ? null : batch.Strings[batch.Rows[row].Proxy];
 
+        var duplicates = 0;
+        foreach (var account in groups)
+            foreach (var skipped in account.Status?.Skipped ?? [])
+                if (skipped.Duplicate) duplicates++;
+                else rejections.Add(new Rejection(account.Rows[skipped.Position], ForgottenId));
         foreach (var r in rejections) RiskMetrics.EventsRejected.Add(1, new TagList { { "field", r.Reason.Split(':')[0] } });
         var accepted = batch.Count - rejections.Count;
-        RiskMetrics.EventsAccepted.Add(accepted);
+        RiskMetrics.EventsAccepted.Add(accepted - duplicates);
         rejections.Sort((a, b) => a.Index.CompareTo(b.Index));
-        return new IngestReceipt(accepted, rejections);
+        return new IngestReceipt(accepted, rejections, duplicates);
     }
+
+    private const string ForgottenId = "id: older than the account's de-duplication window, so it may have been applied already; not applied";
 
     /// <summary>
     /// Validates every row, groups the valid ones per account, and tells each IP and proxy of the batch what it
@@ -90,7 +97,8 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
             if (row.Model != 0 && strings[row.Model] is { } model) models.Add(model, row.Ts, account.Hash);
             var isNew = row.AccountCreated is { } created && row.Ts - created < newFor;
             var ja4 = row.Ja4 == 0 ? null : strings[row.Ja4];
-            var sighting = new NetworkSighting(row.Ts, account.Hash, isNew, row.Prompted ? row.SimHash : 0, ja4 is null ? 0 : StableHash64.Of("ja4", ja4));
+            var eventId = row.Id == 0 ? 0 : StableHash64.Of("event", strings[row.Id]!);
+            var sighting = new NetworkSighting(row.Ts, account.Hash, isNew, row.Prompted ? row.SimHash : 0, ja4 is null ? 0 : StableHash64.Of("ja4", ja4), eventId);
             ips.Add(ip!, sighting);
             if (row.Proxy != 0 && strings[row.Proxy] is { } proxy) proxies.Add(proxy, sighting);
         }

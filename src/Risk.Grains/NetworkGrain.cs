@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Risk.Contracts;
@@ -17,17 +18,35 @@ public abstract class NetworkGrain(
     EntityKind kind) : EntityGrain<NetworkState>(state, options, policies, log), INetworkGrain
 {
     private readonly ClusterLinker _linker = new();
+    /// <summary>
+    /// In memory only: a proxy's thousands of ids a second are no state worth storing. A new activation counts
+    /// every id'd event up to the last one it holds as seen, so a retry never counts twice across one.
+    /// </summary>
+    private RecentEventIds? _eventIds;
 
     private string FanoutReason => kind == EntityKind.Ip ? ReasonCodes.IpFanout : ReasonCodes.ProxyFanout;
 
     public async Task<EntityRisk> Observe(IReadOnlyList<NetworkSighting> sightings)
     {
-        foreach (var s in sightings) State.Profile.Observe(s);
+        foreach (var s in sightings)
+            if (s.EventId == 0 || Admit(s) == EventIdCheck.New) State.Profile.Observe(s);
         MarkDirty();
         var policy = await Policies.Get();
         var risk = Risk(policy);
         TellWatchers(policy, risk);
         return risk;
+    }
+
+    private EventIdCheck Admit(NetworkSighting s)
+    {
+        if (_eventIds is null)
+        {
+            _eventIds = new();
+            if (State.Profile.Events > 0) _eventIds.ForgetUpTo(State.Profile.LastSeen);
+        }
+        var check = _eventIds.Admit(s.EventId, s.Ts, Options.NetworkEventIds);
+        if (check != EventIdCheck.New) RiskMetrics.EventsSkipped.Add(1, new TagList { { "entity", kind.ToString().ToLowerInvariant() }, { "why", check.ToString().ToLowerInvariant() } });
+        return check;
     }
 
     public async Task<EntityRisk> GetRisk() => Risk(await Policies.Get());

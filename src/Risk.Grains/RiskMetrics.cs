@@ -10,6 +10,7 @@ public static class RiskMetrics
 
     public static readonly Counter<long> EventsAccepted = Meter.CreateCounter<long>("risk.events.accepted", "{event}", "Events applied to entity grains");
     public static readonly Counter<long> EventsRejected = Meter.CreateCounter<long>("risk.events.rejected", "{event}", "Events refused, tagged by the field at fault");
+    public static readonly Counter<long> EventsSkipped = Meter.CreateCounter<long>("risk.events.skipped", "{event}", "Events an entity did not apply again because of their id, tagged by entity (account, ip, proxy) and why (duplicate: applied before; forgotten: older than its de-duplication window)");
     public static readonly Counter<long> HttpEvents = Meter.CreateCounter<long>("risk.http.events", "{event}", "Events posted over HTTP, tagged by the posting key's name and the outcome (accepted, rejected): a misbehaving gateway shows here");
     public static readonly Counter<long> HttpRateLimited = Meter.CreateCounter<long>("risk.http.rate_limited", "{request}", "Requests to POST /v1/events refused with 429, tagged by the key's name");
     public static readonly Counter<long> Decisions = Meter.CreateCounter<long>("risk.decisions", "{decision}", "Decisions answered, tagged by action");

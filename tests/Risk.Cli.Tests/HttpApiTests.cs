@@ -50,6 +50,20 @@ public class HttpApiTests(HttpSilo fixture) : IClassFixture<HttpSilo>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     [Fact]
+    public async Task A_retried_post_with_event_ids_is_applied_once()
+    {
+        var body = "[" + string.Join(',', Enumerable.Range(0, 3).Select(i =>
+            Event("http-retry", ts: $"2026-03-02T10:0{i}:00Z", extra: $$""","id":"http-retry-{{i}}" """))) + "]";
+        var first = await Json(await Post(body, "application/json"));
+        var again = await Json(await Post(body, "application/json"));
+
+        Assert.Equal((3, 0), (first.GetProperty("accepted").GetInt32(), first.GetProperty("duplicates").GetInt32()));
+        Assert.Equal((3, 3), (again.GetProperty("accepted").GetInt32(), again.GetProperty("duplicates").GetInt32()));
+        var explain = await Programs.Cli(["explain", "http-retry", "--json", .. fixture.Silo.Target]);
+        Assert.Equal(3, JsonDocument.Parse(explain.Stdout).RootElement.GetProperty("verdict").GetProperty("events").GetInt64());
+    }
+
+    [Fact]
     public async Task Posted_json_lines_are_applied_and_bad_lines_are_refused_by_index()
     {
         var body = string.Join('\n',

@@ -16,7 +16,8 @@ public class EventReaderTests
         var parsed = Parse("""
             {"ts":"2026-03-02T10:15:00.250Z","account":"acct-1","ip":"2001:DB8:0:0:0:0:0:1","proxy":"relay:x","asn":64500,
              "ja4":"t13d1516h2_8daaf6152771_02713d6af862","payment":"pm_1","tier":"edu","accountCreated":"2026-02-27T00:00:00Z",
-             "model":"model-a","prompt":"Think step by step and show your reasoning.","inTokens":12,"outTokens":900,"extra":{"ignored":true}}
+             "model":"model-a","prompt":"Think step by step and show your reasoning.","inTokens":12,"outTokens":900,"extra":{"ignored":true},
+             "id":"evt-0001"}
             """);
         var e = Assert.IsType<RiskEvent>(parsed.Event);
         Assert.Null(parsed.Error);
@@ -27,6 +28,26 @@ public class EventReaderTests
         Assert.True(e.Prompt!.Kinds.HasFlag(PromptKinds.ChainOfThought));
         Assert.Equal(43, e.Prompt.Length);
         Assert.Equal((12, 900), (e.InTokens, e.OutTokens));
+        Assert.Equal("evt-0001", e.Id);
+    }
+
+    [Theory]
+    [InlineData(""" "id":42 """, "id: expected a string")]
+    [InlineData(""" "id":"" """, "id: empty")]
+    public void An_id_that_is_not_a_usable_string_is_refused(string field, string reason)
+    {
+        var parsed = Parse($$"""{"ts":"2026-03-02T10:15:00Z","account":"a","ip":"192.0.2.1",{{field}}}""");
+        Assert.Null(parsed.Event);
+        Assert.Equal(reason, parsed.Error);
+        Assert.StartsWith("id: longer than 512", Parse($$"""{"ts":"2026-03-02T10:15:00Z","account":"a","ip":"192.0.2.1","id":"{{new string('x', 513)}}"}""").Error);
+    }
+
+    [Fact]
+    public void An_event_ahead_of_the_clock_by_more_than_five_minutes_is_refused()
+    {
+        Assert.NotNull(Parse("""{"ts":"2026-03-09T00:04:00Z","account":"a","ip":"192.0.2.1"}""").Event);
+        Assert.StartsWith("ts: 2026-03-09T00:06:00", Parse("""{"ts":"2026-03-09T00:06:00Z","account":"a","ip":"192.0.2.1"}""").Error);
+        Assert.StartsWith("ts:", Parse("""{"ts":"2026-03-09T23:00:00Z","account":"a","ip":"192.0.2.1"}""").Error);
     }
 
     [Fact]

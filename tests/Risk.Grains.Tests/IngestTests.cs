@@ -63,6 +63,46 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
     }
 
     [Fact]
+    public async Task A_retried_batch_is_applied_once_by_the_account_its_ip_and_its_proxy()
+    {
+        RiskEvent Event(int i) => Traffic.Ordinary("retry-ann", i, ip: "198.18.7.77", proxy: "vpn:retry") with { Id = $"retry-ann-{i}" };
+        var first = Enumerable.Range(0, 6).Select(Event).ToArray();
+        Assert.Equal(6, (await Ingest.Ingest(first)).Accepted);
+
+        // The same six again, as a gateway retries a batch whose answer it lost, with four new ones, and one
+        // repeated within the batch.
+        var retry = await Ingest.Ingest([.. first, .. Enumerable.Range(6, 4).Select(Event), Event(8)]);
+
+        Assert.Equal(11, retry.Accepted);
+        Assert.Equal(7, retry.Duplicates);
+        Assert.Empty(retry.Rejections);
+        Assert.Equal(10, (await Verdict("retry-ann")).Events);
+        Assert.Equal(10, (await fixture.Grains.GetGrain<IIpGrain>(GrainKeys.Ip("198.18.7.77")).GetRisk()).Events);
+        Assert.Equal(10, (await fixture.Grains.GetGrain<IProxyGrain>(GrainKeys.Proxy("vpn:retry")).GetRisk()).Events);
+        // Without ids nothing can be told apart: the same event twice counts twice.
+        var plain = Traffic.Ordinary("retry-ann", 50, ip: "198.18.7.77");
+        await Ingest.Ingest([plain, plain]);
+        Assert.Equal(12, (await Verdict("retry-ann")).Events);
+    }
+
+    [Fact]
+    public async Task A_retry_older_than_everything_the_account_remembers_is_refused_not_applied_twice()
+    {
+        RiskEvent Event(int i) => Traffic.Ordinary("retry-bea", i) with { Id = $"retry-bea-{i}" };
+        // One more than an account remembers: the first id is pushed out.
+        await Ingest.Ingest(Enumerable.Range(0, 65).Select(Event).ToArray());
+
+        var late = await Ingest.Ingest([Event(0), Event(64), Event(65)]);
+
+        Assert.Equal(2, late.Accepted);
+        Assert.Equal(1, late.Duplicates);
+        var refused = Assert.Single(late.Rejections);
+        Assert.Equal(0, refused.Index);
+        Assert.StartsWith("id: older than the account's de-duplication window", refused.Reason);
+        Assert.Equal(66, (await Verdict("retry-bea")).Events);
+    }
+
+    [Fact]
     public async Task A_row_that_points_outside_its_batch_strings_is_rejected_and_the_rest_is_applied()
     {
         var good = EventBatch.Of([Traffic.Ordinary("ingest-frank", 1), Traffic.Ordinary("ingest-frank", 2)]);

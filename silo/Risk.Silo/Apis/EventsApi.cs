@@ -48,10 +48,12 @@ public static class EventsApi
             else rejections.Add(new Rejection(i, events[i].Error!));
         }
         var ingest = grains.GetGrain<IIngestGrain>(0);
+        var duplicates = 0;
         foreach (var chunk in valid.Chunk(Math.Max(1, limits.BatchSize)))
         {
             var receipt = await ingest.Ingest(chunk.Select(x => x.Event).ToArray());
             rejections.AddRange(receipt.Rejections.Select(r => new Rejection(chunk[r.Index].Index, r.Reason)));
+            duplicates += receipt.Duplicates;
         }
         rejections.Sort((a, b) => a.Index.CompareTo(b.Index));
         // Every event is the posting key's: a gateway that reports what its users never sent is visible by its name.
@@ -61,6 +63,8 @@ public static class EventsApi
         return Results.Json(new
         {
             accepted = events.Count - rejections.Count,
+            // Among the accepted: events whose id their account had applied before (a retry that is done).
+            duplicates,
             rejected = rejections.Count,
             rejections = rejections.Select(r => new { index = r.Index, reason = r.Reason }),
         }, Wire.Json, statusCode: 202);
