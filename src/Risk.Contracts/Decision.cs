@@ -39,13 +39,16 @@ public sealed record AccountVerdict(
 /// <param name="Override">An operator's override for this entity, if any.</param>
 /// <param name="Events">How many events this entity has seen.</param>
 /// <param name="Accounts">For an IP or proxy, about how many distinct accounts it has carried; 0 otherwise.</param>
+/// <param name="PolicyVersion">The policy version its points were weighed under (0: unknown). A decision that names
+/// version N is made only from risks weighed under N.</param>
 [GenerateSerializer, Immutable, Alias("risk.entity-risk.v1")]
 public sealed record EntityRisk(
     [property: Id(0)] double Score,
     [property: Id(1)] IReadOnlyList<ReasonScore> Reasons,
     [property: Id(2)] OverrideAction Override = OverrideAction.None,
     [property: Id(3)] long Events = 0,
-    [property: Id(4)] int Accounts = 0);
+    [property: Id(4)] int Accounts = 0,
+    [property: Id(5)] long PolicyVersion = 0);
 
 [GenerateSerializer, Immutable, Alias("risk.reason-score")]
 public sealed record ReasonScore([property: Id(0)] string Code, [property: Id(1)] double Points);

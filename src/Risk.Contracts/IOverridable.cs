@@ -13,8 +13,9 @@ public interface IOverridable : IGrainWithStringKey
     /// and the read happen in one turn, so no change after the read can go unpushed. Interleaves, so a replica's
     /// read never queues behind an ingest batch.
     /// </summary>
+    /// <param name="policyVersion">The newest policy version the caller knows: the risk is weighed under it or a newer one.</param>
     [Alias("Watch"), AlwaysInterleave]
-    Task<EntityRisk> Watch(IRiskReplicaGrain replica);
+    Task<EntityRisk> Watch(IRiskReplicaGrain replica, long policyVersion);
 
     /// <summary>Written through to storage before it returns.</summary>
     [Alias("SetOverride"), AdminOnly]

@@ -14,8 +14,9 @@ public interface IRiskReplicaGrain : IGrainWithStringKey
     /// and returns its risk. The watch starts before the risk is read, so a change that races the read reaches the
     /// observer, and a gateway's entry made from the answer goes stale rather than wrong.
     /// </summary>
+    /// <param name="policyVersion">The newest policy version the caller knows: a copy weighed under an older one is read again.</param>
     [Alias("Watch")]
-    Task<EntityRisk> Watch(IDecisionObserver observer);
+    Task<EntityRisk> Watch(IDecisionObserver observer, long policyVersion);
 
     /// <summary>
     /// The entity's push: its risk now, or <c>null</c> when it deactivated and its watch ended with it. The

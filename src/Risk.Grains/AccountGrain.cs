@@ -183,6 +183,16 @@ public sealed class AccountGrain(
 
     protected override EntityRisk Risk(PolicyView policy) => Risk(policy, State.Cluster);
 
+    /// <summary>A cluster's points weighed under an older policy are read again, so the risk is wholly under this one.</summary>
+    protected override async ValueTask Reweigh(PolicyView policy)
+    {
+        if (State.Cluster is not { } known || known.Risk.PolicyVersion >= policy.Version || State.HomeCluster is not { } home) return;
+        var fresh = await GrainFactory.Grain<IClusterGrain>(home).GetRisk();
+        // A push may have come while this read was out; the newer of the two stays.
+        if (State.Cluster is { } now && now.Risk.PolicyVersion > fresh.Risk.PolicyVersion) return;
+        State.Cluster = fresh;
+    }
+
     private EntityRisk Risk(PolicyView policy, ClusterRisk? cluster)
     {
         var own = Profile.Assess(policy);
@@ -197,7 +207,11 @@ public sealed class AccountGrain(
     /// <summary>The account's own assessment plus what its cluster passes on, with its override.</summary>
     private EntityRisk ToRisk(Assessment own, ClusterRisk? cluster)
     {
-        if (cluster is not null) own.AddAll(cluster.Risk.Reasons);
+        if (cluster is not null)
+        {
+            own.AddAll(cluster.Risk.Reasons);
+            own.WeighedUnder(cluster.Risk.PolicyVersion);
+        }
         return own.ToRisk(State.Override, Profile.Events);
     }
 

@@ -24,12 +24,16 @@ public abstract class EntityGrain<TState>(
     /// <summary>The entity's risk now, as a decision reads it.</summary>
     protected abstract EntityRisk Risk(PolicyView policy);
 
+    /// <summary>Brings what the entity holds from other grains up to <paramref name="policy"/> before a watcher reads its risk.</summary>
+    protected virtual ValueTask Reweigh(PolicyView policy) => ValueTask.CompletedTask;
+
     /// <summary>Records the override in the state; <see cref="SetOverride"/> writes it through and tells the watchers.</summary>
     protected abstract void ApplyOverride(OverrideAction action);
 
-    public async Task<EntityRisk> Watch(IRiskReplicaGrain replica)
+    public async Task<EntityRisk> Watch(IRiskReplicaGrain replica, long policyVersion)
     {
-        var policy = await policies.Get();
+        var policy = await policies.Get(policyVersion);
+        await Reweigh(policy);
         var risk = Risk(policy);
         (_watchers ??= new(log)).Add(replica, risk, policy[Knobs.PushMinScoreChange]);
         return risk;

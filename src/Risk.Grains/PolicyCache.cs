@@ -23,6 +23,13 @@ public sealed partial class PolicyCache(IGrainFactory grains, ILogger<PolicyCach
     /// <summary>The policy as this silo knows it; loads it on first use.</summary>
     public async ValueTask<PolicyView> Get() => _latest.Current ?? await Load();
 
+    /// <summary>
+    /// The policy, at least at <paramref name="version"/>: a caller that has heard of a newer version than this silo
+    /// (a push that has not arrived yet) has it read from the policy grain first.
+    /// </summary>
+    public async ValueTask<PolicyView> Get(long version) =>
+        _latest.Current is { } current && current.Version >= version ? current : await Load();
+
     public Task PolicyChanged(RiskPolicy policy)
     {
         Apply(policy);

@@ -36,6 +36,8 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
     private long _watchedAt;
     private int _pushes;
     private Task<EntityRisk>? _reading;
+    /// <summary>The newest policy version a gateway asked for; a read asks the entity for at least this.</summary>
+    private long _policyVersion;
     private int _readingSince;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -47,11 +49,12 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
         return Task.CompletedTask;
     }
 
-    public Task<EntityRisk> Watch(IDecisionObserver observer)
+    public Task<EntityRisk> Watch(IDecisionObserver observer, long policyVersion)
     {
         _gateways.Subscribe(observer, observer);
+        _policyVersion = Math.Max(_policyVersion, policyVersion);
         var standing = Terms.Of(_watchedAt, Stopwatch.GetTimestamp());
-        if (_risk is not { } risk || standing == WatchStanding.Lapsed) return Read();
+        if (_risk is not { } risk || standing == WatchStanding.Lapsed || risk.PolicyVersion < _policyVersion) return Read();
         if (standing == WatchStanding.Renew) _ = Renew();
         return Task.FromResult(risk);
     }
@@ -88,7 +91,7 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
     private async Task<EntityRisk> ReadEntity()
     {
         var pushes = _pushes;
-        var risk = await GrainFactory.Entity(_kind, _key).Watch(this.AsReference<IRiskReplicaGrain>());
+        var risk = await GrainFactory.Entity(_kind, _key).Watch(this.AsReference<IRiskReplicaGrain>(), _policyVersion);
         if (pushes == _pushes) _risk = risk;
         // The watch now holds, unless a push since said the entity went (and its watch list with it).
         if (_risk is not null) _watchedAt = Stopwatch.GetTimestamp();

@@ -146,7 +146,7 @@ public sealed class AccountProfile
     /// <summary>The account's own risk as of its latest event, before cluster and network context.</summary>
     public Assessment Assess(PolicyView policy)
     {
-        var a = new Assessment();
+        var a = new Assessment(policy.Version);
         if (Events == 0) return a;
         var m = Measure();
         // Shares of a handful of prompts say little; confidence grows with the prompts seen.

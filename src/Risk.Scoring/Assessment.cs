@@ -3,9 +3,18 @@ using Risk.Contracts;
 namespace Risk.Scoring;
 
 /// <summary>Collects the points each reason adds, and combines them as independent evidence (<see cref="Evidence"/>).</summary>
-public sealed class Assessment
+/// <param name="policyVersion">The version of the policy whose weights it applies; its risk carries it.</param>
+public sealed class Assessment(long policyVersion = 0)
 {
     private readonly List<ReasonScore> _reasons = [];
+
+    public long PolicyVersion { get; private set; } = policyVersion;
+
+    /// <summary>Notes that some of the points were weighed under an older version (another entity's, added whole).</summary>
+    public void WeighedUnder(long version)
+    {
+        if (version > 0 && version < PolicyVersion) PolicyVersion = version;
+    }
 
     /// <param name="strength">0 to 1: how strongly the signal is present.</param>
     public Assessment Add(string code, double weight, double strength)
@@ -70,6 +79,6 @@ public sealed class Assessment
     {
         var sorted = _reasons.ToArray();
         Evidence.StrongestFirst(sorted);
-        return new(Math.Round(Score, 1), sorted, @override, events, accounts);
+        return new(Math.Round(Score, 1), sorted, @override, events, accounts, PolicyVersion);
     }
 }

@@ -44,7 +44,7 @@ public sealed class ClusterProfile
 
     public Assessment Assess(PolicyView policy)
     {
-        var a = new Assessment();
+        var a = new Assessment(policy.Version);
         var members = MemberCount;
         if (members < policy[Knobs.ClusterMinMembers]) return a;
         var flaggedShare = Math.Min(1, FlaggedMembers / (double)members);

@@ -70,7 +70,7 @@ public sealed class NetworkProfile
 
     public Assessment Assess(PolicyView policy, string fanoutReason)
     {
-        var a = new Assessment();
+        var a = new Assessment(policy.Version);
         if (Events == 0) return a;
         var accounts = Accounts.Estimate();
         var fanout = policy[Knobs.NetworkFanoutAccounts];

@@ -142,6 +142,41 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
     }
 
     [Fact]
+    public async Task A_decision_names_a_policy_version_only_once_its_risks_are_weighed_under_it()
+    {
+        var gateway = Gateway();
+        await gateway.StartAsync(CancellationToken.None);
+        var policies = embedded.Cluster.Client.GetGrain<IPolicyGrain>(IPolicyGrain.Default);
+        var weight = (await policies.Get()).Settings.GetValueOrDefault("weight.cot_elicitation", 45);
+        try
+        {
+            await embedded.Cluster.Client.GetGrain<IIngestGrain>(0).Ingest(Enumerable.Range(0, 200).Select(i => Extraction("gw-reweigh", i)).ToArray());
+            await Eventually(async () => (await gateway.Decide("gw-reweigh")).Reasons.Contains(ReasonCodes.CotElicitation));
+            Assert.Contains(ReasonCodes.CotElicitation, (await gateway.Decide("gw-reweigh")).Reasons);
+
+            var changed = await policies.Set("weight.cot_elicitation", 0, "test");
+
+            // Every decision from here on is made wholly under one version: the one before while the held risk is
+            // read again, then the new one, and never the new version with the old weights.
+            var seen = new List<Decision>();
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(5))
+            {
+                var decision = await gateway.Decide("gw-reweigh");
+                seen.Add(decision);
+                if (decision.PolicyVersion == changed.Version) break;
+            }
+            Assert.Equal(changed.Version, seen[^1].PolicyVersion);
+            Assert.All(seen.Where(d => d.PolicyVersion == changed.Version), d => Assert.DoesNotContain(ReasonCodes.CotElicitation, d.Reasons));
+            Assert.All(seen.Where(d => d.PolicyVersion != changed.Version), d => Assert.Contains(ReasonCodes.CotElicitation, d.Reasons));
+        }
+        finally
+        {
+            await policies.Set("weight.cot_elicitation", weight, "test");
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task A_started_gateway_decides_from_the_entities_as_the_silo_does()
     {
         var client = embedded.Cluster.Client;

@@ -170,7 +170,8 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
 
     private long NextVersion() => Interlocked.Increment(ref _pushes);
 
-    private static bool Same(EntityRisk a, EntityRisk b) => a.Score == b.Score && a.Override == b.Override && a.Reasons.SequenceEqual(b.Reasons);
+    private static bool Same(EntityRisk a, EntityRisk b) =>
+        a.Score == b.Score && a.Override == b.Override && a.PolicyVersion == b.PolicyVersion && a.Reasons.SequenceEqual(b.Reasons);
 
     /// <summary>When full, start again rather than grow, as the decisions do.</summary>
     private void Bound()

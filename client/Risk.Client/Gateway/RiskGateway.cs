@@ -80,13 +80,18 @@ public sealed partial class RiskGateway : BackgroundService
         var stamp = Cache.StampOf(account, canonicalIp, proxy);
         // Not started (nothing would keep held risks fresh) or no policy yet: the silo decides; nothing is kept.
         if (_observerRef is not { } observer || Cache.Policy.Current is not { } policy) return new(FromSilo(account, canonicalIp, proxy, ct));
-        var accountRisk = Held(EntityKind.Account, stamp.Account, observer);
-        var ipRisk = Held(EntityKind.Ip, stamp.Ip, observer);
-        var proxyRisk = Held(EntityKind.Proxy, stamp.Proxy, observer);
+        var accountRisk = Held(EntityKind.Account, stamp.Account, observer, policy.Version);
+        var ipRisk = Held(EntityKind.Ip, stamp.Ip, observer, policy.Version);
+        var proxyRisk = Held(EntityKind.Proxy, stamp.Proxy, observer, policy.Version);
         if (accountRisk is null || (stamp.Ip is not null && ipRisk is null) || (stamp.Proxy is not null && proxyRisk is null))
             return new(FromReplicas(account, ip, proxy, stamp, policy, observer, accountRisk, ipRisk, proxyRisk, ct));
-        // Every entity's risk is here, as its replica last pushed it: no call.
-        var decision = DecisionRules.Decide(policy, accountRisk, ipRisk, proxyRisk);
+        // Every entity's risk is here, as its replica last pushed it: no call. Just after a policy change they may be
+        // weighed under the version before, and are being read again under this one: until then the decision is made
+        // wholly under the version they were weighed under, and names it.
+        if (WeighedUnder(Cache.Policy, accountRisk, ipRisk, proxyRisk) is not { } under)
+            return new(FromReplicas(account, ip, proxy, stamp, policy, observer,
+                Current(accountRisk, policy), Current(ipRisk, policy), Current(proxyRisk, policy), ct));
+        var decision = DecisionRules.Decide(under, accountRisk, ipRisk, proxyRisk);
         Cache.Put(account, ip, proxy, decision, stamp);
         _metrics.Decided(decision, GatewayMetrics.FromHeld);
         return ValueTask.FromResult(decision);
@@ -105,7 +110,10 @@ public sealed partial class RiskGateway : BackgroundService
             var ipRisk = ipHeld is null && stamp.Ip is not null ? Watch(EntityKind.Ip, stamp.Ip, stamp.IpVersion, observer) : Task.FromResult(ipHeld);
             var proxyRisk = proxyHeld is null && stamp.Proxy is not null ? Watch(EntityKind.Proxy, stamp.Proxy, stamp.ProxyVersion, observer) : Task.FromResult(proxyHeld);
             await Task.WhenAll(accountRisk, ipRisk, proxyRisk).WaitAsync(_options.DecisionTimeout, ct);
-            var decision = DecisionRules.Decide(policy, accountRisk.Result!, ipRisk.Result, proxyRisk.Result);
+            // Read at this version or later: only a change that landed meanwhile, which this gateway has not heard
+            // of yet, leaves them under no version it holds.
+            var under = WeighedUnder(Cache.Policy, accountRisk.Result!, ipRisk.Result, proxyRisk.Result) ?? policy;
+            var decision = DecisionRules.Decide(under, accountRisk.Result!, ipRisk.Result, proxyRisk.Result);
             Cache.Put(account, ip, proxy, decision, stamp);
             _metrics.Decided(decision, GatewayMetrics.FromGrains);
             return decision;
@@ -142,13 +150,39 @@ public sealed partial class RiskGateway : BackgroundService
         return decision;
     }
 
-    /// <summary>The entity's held risk, read again behind the answer once it is as old as the TTL; null when it must be asked for.</summary>
-    private EntityRisk? Held(EntityKind kind, string? key, IDecisionObserver observer)
+    /// <summary>
+    /// The entity's held risk; read again behind the answer once it is as old as the TTL, or weighed under an older
+    /// policy than <paramref name="policyVersion"/>. Null when it must be asked for.
+    /// </summary>
+    private EntityRisk? Held(EntityKind kind, string? key, IDecisionObserver observer, long policyVersion)
     {
         if (key is null) return null;
         var risk = Cache.HeldRisk(kind, key, out var renew);
+        renew |= risk is { PolicyVersion: > 0 } && risk.PolicyVersion < policyVersion;
         if (renew && _renewing.TryAdd((kind, key), true)) _ = Renew(kind, key, observer);
         return risk;
+    }
+
+    /// <summary>The risk if it is weighed under <paramref name="policy"/> (or says nothing of its version); else null, to be read again.</summary>
+    private static EntityRisk? Current(EntityRisk? risk, PolicyView policy) =>
+        risk is null || risk.PolicyVersion == 0 || risk.PolicyVersion == policy.Version ? risk : null;
+
+    /// <summary>
+    /// The policy every risk was weighed under, when this gateway holds it (the current version or the one before);
+    /// null when they differ. A risk that says nothing of its version goes with any.
+    /// </summary>
+    private static PolicyView? WeighedUnder(LatestPolicy policies, EntityRisk account, EntityRisk? ip, EntityRisk? proxy)
+    {
+        var version = account.PolicyVersion;
+        if (!Agree(ref version, ip) || !Agree(ref version, proxy)) return null;
+        return version == 0 ? policies.Current : policies.Of(version);
+
+        static bool Agree(ref long version, EntityRisk? risk)
+        {
+            if (risk is null || risk.PolicyVersion == 0) return true;
+            if (version == 0) version = risk.PolicyVersion;
+            return version == risk.PolicyVersion;
+        }
     }
 
     private async Task Renew(EntityKind kind, string key, IDecisionObserver observer)
@@ -163,7 +197,7 @@ public sealed partial class RiskGateway : BackgroundService
     {
         Interlocked.Increment(ref _watches);
         var start = Cache.Now;
-        var risk = await _grains.Grain<IRiskReplicaGrain>(IRiskReplicaGrain.Key(kind, key)).Watch(observer);
+        var risk = await _grains.Grain<IRiskReplicaGrain>(IRiskReplicaGrain.Key(kind, key)).Watch(observer, Cache.Policy.Current?.Version ?? 0);
         Cache.Adopt(kind, key, version, risk, start);
         return risk;
     }
