@@ -12,7 +12,7 @@ public interface IAdminTarget
     Task<RiskPolicy> GetPolicy();
     Task<long> SetPolicy(string key, double value);
     Task<IReadOnlyList<PolicyChange>> History(int max);
-    Task<long> SetOverride(EntityKind kind, string id, OverrideAction action);
+    Task<long> SetOverride(EntityKind kind, string id, OverrideAction action, DateTime? expires);
 }
 
 /// <summary>
@@ -56,7 +56,8 @@ public static class AdminTarget
         public Task<RiskPolicy> GetPolicy() => client.GetPolicy();
         public async Task<long> SetPolicy(string key, double value) => (await client.SetPolicy(key, value, Verb.Actor)).Version;
         public Task<IReadOnlyList<PolicyChange>> History(int max) => client.PolicyHistory(max);
-        public async Task<long> SetOverride(EntityKind kind, string id, OverrideAction action) => (await client.SetOverride(kind, id, action, Verb.Actor)).Version;
+        public async Task<long> SetOverride(EntityKind kind, string id, OverrideAction action, DateTime? expires) =>
+            (await client.SetOverride(kind, id, action, Verb.Actor, expires)).Version;
     }
 
     private sealed class HttpAdmin(HttpClient http) : IAdminTarget
@@ -78,10 +79,11 @@ public static class AdminTarget
                 c.GetProperty("oldValue").GetString(), c.GetProperty("newValue").GetString(), c.GetProperty("actor").GetString()!,
                 c.TryGetProperty("reason", out var r) ? r.GetString() : null)).ToArray();
 
-        public async Task<long> SetOverride(EntityKind kind, string id, OverrideAction action) =>
+        public async Task<long> SetOverride(EntityKind kind, string id, OverrideAction action, DateTime? expires) =>
             (await Read(await http.PostAsJsonAsync("/v1/overrides", new
             {
                 kind = kind.ToString().ToLowerInvariant(), id, action = action == OverrideAction.None ? "clear" : action.ToString().ToLowerInvariant(), reason = Verb.Actor,
+                expires,
             }))).GetProperty("version").GetInt64();
 
         /// <summary>The answer's JSON; a 400 is bad input (its reason), a 401 or 403 a refusal, anything else a failure.</summary>

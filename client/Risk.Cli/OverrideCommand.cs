@@ -11,7 +11,8 @@ public static class OverrideCommand
         action.AcceptOnlyFromAmong("block", "allow", "clear");
         var ip = new Option<bool>("--ip") { Description = "ID is an IP address" };
         var proxy = new Option<bool>("--proxy") { Description = "ID is a proxy" };
-        var command = new Command("override", "Allow or block an account, IP or proxy outright; beats every detector") { id, action, ip, proxy, AdminTarget.Url, AdminTarget.Key };
+        var expires = new Option<TimeSpan?>("--for") { Description = "Lapse by itself after this long (e.g. 02:00:00 for two hours, 7.00:00:00 for a week)" };
+        var command = new Command("override", "Allow or block an account, IP or proxy outright; beats every detector") { id, action, ip, proxy, expires, AdminTarget.Url, AdminTarget.Key };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, ct) => AdminTarget.Run(parse, ct, async admin =>
         {
@@ -24,10 +25,11 @@ public static class OverrideCommand
             };
             var target = parse.GetValue(id)!;
             if (kind == EntityKind.Ip && GrainKeys.NormalizeIp(target) is null) throw new ArgumentException($"'{target}' is not an IP address");
-            var version = await admin.SetOverride(kind, target, what);
+            DateTime? until = parse.GetValue(expires) is { } span ? DateTime.UtcNow + span : null;
+            var version = await admin.SetOverride(kind, target, what, until);
             Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
             {
-                kind = kind.ToString().ToLowerInvariant(), id = target, @override = parse.GetValue(action), policyVersion = version,
+                kind = kind.ToString().ToLowerInvariant(), id = target, @override = parse.GetValue(action), expires = until, policyVersion = version,
             }, Wire.Json));
             return Verb.Ok;
         }));

@@ -23,6 +23,6 @@ public sealed class RiskClient(IGrainFactory grains)
 
     public Task<IReadOnlyList<PolicyChange>> PolicyHistory(int max = 100) => Policy.History(max);
 
-    public Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor) =>
-        Policy.SetOverride(kind, id, action, actor);
+    public Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor, DateTime? expires = null) =>
+        Policy.SetOverride(kind, id, action, actor, expires: expires);
 }

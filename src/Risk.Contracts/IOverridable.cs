@@ -17,7 +17,17 @@ public interface IOverridable : IGrainWithStringKey
     [Alias("Watch"), AlwaysInterleave]
     Task<EntityRisk> Watch(IRiskReplicaGrain replica, long policyVersion);
 
-    /// <summary>Written through to storage before it returns.</summary>
+    /// <summary>Written through to storage before it returns; if the write fails, the override before stays in force.</summary>
+    /// <param name="expires">When the override lapses by itself (UTC); null for never. Ignored for <see cref="OverrideAction.None"/>.</param>
+    /// <returns>The override it replaced, so that a caller whose own record of the change failed can put it back.</returns>
     [Alias("SetOverride"), AdminOnly]
-    Task SetOverride(OverrideAction action);
+    Task<OverrideSetting> SetOverride(OverrideAction action, DateTime? expires = null);
+}
+
+/// <summary>An operator's override of one entity, and when it lapses (UTC; null for never).</summary>
+[GenerateSerializer, Immutable, Alias("risk.override-setting.v1")]
+public sealed record OverrideSetting([property: Id(0)] OverrideAction Action, [property: Id(1)] DateTime? Expires = null)
+{
+    /// <summary>The override in force at <paramref name="utcNow"/>: none once it has lapsed.</summary>
+    public OverrideAction At(DateTime utcNow) => Expires is { } until && utcNow >= until ? OverrideAction.None : Action;
 }

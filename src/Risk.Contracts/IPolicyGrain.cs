@@ -22,9 +22,14 @@ public interface IPolicyGrain : IGrainWithStringKey
     [Alias("Change"), AdminOnly]
     Task<RiskPolicy> Change(IReadOnlyDictionary<string, double> settings, string actor, string? reason);
 
-    /// <exception cref="ArgumentException">An id no event could carry (empty, too long, or not an address for an IP).</exception>
+    /// <summary>
+    /// Sets the override at the entity, then records it here as a new version. If either write fails, neither takes
+    /// effect: the entity's override before is put back.
+    /// </summary>
+    /// <param name="expires">When it lapses by itself (UTC); null for never.</param>
+    /// <exception cref="ArgumentException">An id no event could carry (empty, too long, or not an address for an IP), or an expiry already past.</exception>
     [Alias("SetOverride"), AdminOnly]
-    Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor, string? reason = null);
+    Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor, string? reason = null, DateTime? expires = null);
 
     [Alias("History"), ReadOnly, AlwaysInterleave]
     Task<IReadOnlyList<PolicyChange>> History(int max);

@@ -6,11 +6,12 @@ using Risk.Scoring;
 
 namespace Risk.Grains;
 
-public sealed class AccountState
+public sealed class AccountState : IOverrideState
 {
     public string? Account { get; set; }
     public AccountProfile Profile { get; set; } = new();
     public OverrideAction Override { get; set; }
+    public DateTime? OverrideExpires { get; set; }
     public DateTime? FirstFlaggedAt { get; set; }
     public EntityRisk? Ip { get; set; }
     public EntityRisk? Proxy { get; set; }
@@ -129,22 +130,20 @@ public sealed class AccountGrain(
     public async Task<AccountExplanation> Explain()
     {
         var policy = await Policies.Get();
-        return new AccountExplanation(await GetVerdict(), Profile.Measure(), Profile.Assess(policy).ToRisk(State.Override, Profile.Events),
+        return new AccountExplanation(await GetVerdict(), Profile.Measure(), Profile.Assess(policy).ToRisk(Override, Profile.Events),
             State.Cluster, State.Ip, State.Proxy, State.Campaign.Mark(policy, Profile.LastSeen),
             Profile.Ring is { } ring && ring.IsActive(policy, Profile.LastSeen)
                 ? new RingMark(FamilyKeys.For(ring.Family), ring.Members, ring.Since, ring.Until(policy)) : null);
     }
 
-    protected override void ApplyOverride(OverrideAction action)
+    protected override Action OnOverride(OverrideAction action)
     {
         State.Account ??= GrainKeys.Decode(this.GetPrimaryKeyString());
-        State.Override = action;
         // An operator who allows the account, or lifts its override, has answered the evidence the memory held.
-        if (action != OverrideAction.Block)
-        {
-            State.Campaign.Forget();
-            Profile.Ring = null;
-        }
+        if (action == OverrideAction.Block) return () => { };
+        var (campaign, ring) = (State.Campaign, Profile.Ring);
+        (State.Campaign, Profile.Ring) = (new CampaignMemory(), null);
+        return () => (State.Campaign, Profile.Ring) = (campaign, ring);
     }
 
     public async Task ClusterChanged(ClusterRisk risk)
@@ -212,7 +211,7 @@ public sealed class AccountGrain(
             own.AddAll(cluster.Risk.Reasons);
             own.WeighedUnder(cluster.Risk.PolicyVersion);
         }
-        return own.ToRisk(State.Override, Profile.Events);
+        return own.ToRisk(Override, Profile.Events);
     }
 
     /// <summary>

@@ -5,6 +5,14 @@ using Risk.Scoring;
 
 namespace Risk.Grains;
 
+/// <summary>What every entity's state holds of its operator's override.</summary>
+public interface IOverrideState
+{
+    OverrideAction Override { get; set; }
+    /// <summary>When the override lapses (UTC); null for never.</summary>
+    DateTime? OverrideExpires { get; set; }
+}
+
 /// <summary>
 /// An account, IP or proxy: state written behind, an operator's override written through, and the replicas that
 /// watch its risk, pushed to whenever it moves materially (<see cref="Watchers"/>).
@@ -14,7 +22,7 @@ public abstract class EntityGrain<TState>(
     IOptions<RiskGrainOptions> options,
     PolicyCache policies,
     ILogger log) : WriteBehindGrain<TState>(state, options), IOverridable
-    where TState : new()
+    where TState : IOverrideState, new()
 {
     /// <summary>Made at the first watch: most entities are never watched, and then nothing here is computed.</summary>
     private Watchers? _watchers;
@@ -27,11 +35,17 @@ public abstract class EntityGrain<TState>(
     /// <summary>Brings what the entity holds from other grains up to <paramref name="policy"/> before a watcher reads its risk.</summary>
     protected virtual ValueTask Reweigh(PolicyView policy) => ValueTask.CompletedTask;
 
-    /// <summary>Records the override in the state; <see cref="SetOverride"/> writes it through and tells the watchers.</summary>
-    protected abstract void ApplyOverride(OverrideAction action);
+    /// <summary>What else an override changes in the state; returns how to undo that, should its write fail.</summary>
+    protected virtual Action OnOverride(OverrideAction action) => () => { };
+
+    /// <summary>The override in force now: an operator's expiry is wall-clock time, not event time.</summary>
+    protected OverrideAction Override => new OverrideSetting(State.Override, State.OverrideExpires).At(DateTime.UtcNow);
+
+    private IGrainTimer? _expiry;
 
     public async Task<EntityRisk> Watch(IRiskReplicaGrain replica, long policyVersion)
     {
+        KeepExpiry();
         var policy = await policies.Get(policyVersion);
         await Reweigh(policy);
         var risk = Risk(policy);
@@ -39,11 +53,40 @@ public abstract class EntityGrain<TState>(
         return risk;
     }
 
-    public async Task SetOverride(OverrideAction action)
+    public async Task<OverrideSetting> SetOverride(OverrideAction action, DateTime? expires = null)
     {
-        ApplyOverride(action);
-        await WriteThrough();
+        var before = new OverrideSetting(State.Override, State.OverrideExpires);
+        var undo = OnOverride(action);
+        (State.Override, State.OverrideExpires) = (action, action == OverrideAction.None ? null : expires);
+        try
+        {
+            await WriteThrough();
+        }
+        catch
+        {
+            // Live only once stored: what was in force stays in force.
+            (State.Override, State.OverrideExpires) = (before.Action, before.Expires);
+            undo();
+            throw;
+        }
+        KeepExpiry();
         TellWatchers(await policies.Get());
+        return before;
+    }
+
+    /// <summary>
+    /// Tells the watchers when the override lapses, so gateways stop applying it then rather than at their next read.
+    /// Set again by each activation that is watched; the override's lapse itself is read from the state.
+    /// </summary>
+    private void KeepExpiry()
+    {
+        _expiry?.Dispose();
+        _expiry = null;
+        if (State.Override == OverrideAction.None || State.OverrideExpires is not { } until) return;
+        var due = until - DateTime.UtcNow;
+        if (due < TimeSpan.Zero) return;
+        _expiry = this.RegisterGrainTimer(async () => TellWatchers(await policies.Get()),
+            new GrainTimerCreationOptions(due + TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan) { KeepAlive = false });
     }
 
     /// <summary>Pushes the risk to the watchers if it moved materially since they were told.</summary>

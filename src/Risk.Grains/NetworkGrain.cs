@@ -72,8 +72,6 @@ public abstract class NetworkGrain(
     private bool IsHub(PolicyView policy) =>
         State.Profile.FlaggedShare() >= policy[Knobs.ClusterLinkFlaggedShare] && State.Profile.Accounts.Estimate() >= policy[Knobs.ClusterLinkMinAccounts];
 
-    protected override void ApplyOverride(OverrideAction action) => State.Override = action;
-
     protected override EntityRisk Risk(PolicyView policy) =>
-        State.Profile.Assess(policy, FanoutReason).ToRisk(State.Override, State.Profile.Events, (int)Math.Round(State.Profile.Accounts.Estimate()));
+        State.Profile.Assess(policy, FanoutReason).ToRisk(Override, State.Profile.Events, (int)Math.Round(State.Profile.Accounts.Estimate()));
 }

@@ -45,14 +45,31 @@ public sealed partial class PolicyGrain(
             string.Join(", ", keys.Select(k => Format(changes[k]))), actor, reason);
     }
 
-    public async Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor, string? reason = null)
+    public async Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor, string? reason = null,
+        DateTime? expires = null)
     {
         if (OverrideTargetProblem(kind, id) is { } problem) throw new ArgumentException(problem);
+        if (action == OverrideAction.None) expires = null;
+        if (expires is { } until && (until.Kind != DateTimeKind.Utc || until <= DateTime.UtcNow))
+            throw new ArgumentException("expires: must be a UTC time in the future");
         // The override lives with the entity it governs (so there is no cap on how many an operator sets);
         // it is stored there first, then recorded here.
-        await GrainFactory.Entity(kind, GrainKeys.Of(kind, id)).SetOverride(action);
+        var entity = GrainFactory.Entity(kind, GrainKeys.Of(kind, id));
+        var before = await entity.SetOverride(action, expires);
         var what = $"override {kind.ToString().ToLowerInvariant()} {id}";
-        return await Commit(new Dictionary<string, double>(Policy.Settings), what, null, action.ToString().ToLowerInvariant(), actor, reason);
+        var value = action.ToString().ToLowerInvariant() + (expires is { } t ? $" until {t:O}" : "");
+        try
+        {
+            return await Commit(new Dictionary<string, double>(Policy.Settings), what, null, value, actor, reason);
+        }
+        catch (Exception e)
+        {
+            // Unrecorded, so not in force: the entity gets back what it had.
+            try { await entity.SetOverride(before.Action, before.Expires); }
+            catch (Exception restore) { LogRestoreFailed(restore, what); }
+            if (e is not ArgumentException) LogOverrideFailed(e, what);
+            throw;
+        }
     }
 
     public Task<IReadOnlyList<PolicyChange>> History(int max) =>
@@ -116,6 +133,12 @@ public sealed partial class PolicyGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Policy version {Version}: {What} = {Value} by {Actor}")]
     private partial void LogChange(long version, string what, string? value, string actor);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record {What}; it was put back at the entity")]
+    private partial void LogOverrideFailed(Exception e, string what);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Could not record {What}, nor put back the entity's override before it: set it again")]
+    private partial void LogRestoreFailed(Exception e, string what);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Policy version {Version} stored, but not every silo confirmed it in time")]
     private partial void LogSlowNotify(long version);

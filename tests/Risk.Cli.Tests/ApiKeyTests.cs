@@ -146,6 +146,10 @@ public class ApiKeyTests(KeyedSilo fixture) : IClassFixture<KeyedSilo>
 
         var (set, _) = await Call(HttpMethod.Post, "/v1/overrides", admin, """{"kind": "account", "id": "keyed-b", "action": "block", "reason": "ticket 8"}""");
         Assert.Equal(HttpStatusCode.OK, set);
+        var until = DateTime.UtcNow.AddDays(7).ToString("O");
+        Assert.Equal(HttpStatusCode.OK, (await Call(HttpMethod.Post, "/v1/overrides", admin, $$"""{"kind": "ip", "id": "192.0.2.91", "action": "block", "expires": "{{until}}"}""")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Call(HttpMethod.Post, "/v1/overrides", admin, """{"kind": "ip", "id": "192.0.2.92", "action": "block", "expires": "2020-01-01T00:00:00Z"}""")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Call(HttpMethod.Post, "/v1/overrides", admin, """{"kind": "ip", "id": "192.0.2.92", "action": "block", "expires": "next week"}""")).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await Call(HttpMethod.Post, "/v1/overrides", admin, $$"""{"kind": "account", "id": "{{new string('x', 600)}}", "action": "block"}""")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await Call(HttpMethod.Post, "/v1/overrides", analyst, """{"kind": "account", "id": "keyed-c", "action": "allow"}""")).Status);
 
@@ -153,6 +157,7 @@ public class ApiKeyTests(KeyedSilo fixture) : IClassFixture<KeyedSilo>
         Assert.Contains(history, h => h.GetProperty("what").GetString() == "push.min_score_change, throttle.retry_after_s"
             && h.GetProperty("actor").GetString() == "key:test-admin" && h.GetProperty("reason").GetString() == "ticket 7");
         Assert.Contains(history, h => h.GetProperty("what").GetString() == "override account keyed-b" && h.GetProperty("actor").GetString() == "key:test-admin");
+        Assert.Contains(history, h => h.GetProperty("what").GetString() == "override ip 192.0.2.91" && h.GetProperty("newValue").GetString()!.StartsWith("block until "));
     }
 
     [Fact]

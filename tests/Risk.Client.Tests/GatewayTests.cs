@@ -177,6 +177,30 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
     }
 
     [Fact]
+    public async Task An_override_that_lapses_is_pushed_to_the_gateways_that_hold_it()
+    {
+        var gateway = Gateway();
+        await gateway.StartAsync(CancellationToken.None);
+        try
+        {
+            await embedded.Cluster.Client.GetGrain<IPolicyGrain>(IPolicyGrain.Default)
+                .SetOverride(EntityKind.Ip, "203.0.113.78", OverrideAction.Block, "test", expires: DateTime.UtcNow.AddSeconds(2));
+            await Eventually(async () => (await gateway.Decide("gw-gina", "203.0.113.78")).Action == DecisionAction.Block);
+            Assert.Equal(DecisionAction.Block, (await gateway.Decide("gw-gina", "203.0.113.78")).Action);
+
+            // Held and cached until then; told when it lapses, long before the cache's TTL would have it read again.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await Eventually(async () => (await gateway.Decide("gw-gina", "203.0.113.78")).Action == DecisionAction.Allow);
+            Assert.Equal(DecisionAction.Allow, (await gateway.Decide("gw-gina", "203.0.113.78")).Action);
+            Assert.True(gateway.Cache.Pushes >= 1);
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task A_started_gateway_decides_from_the_entities_as_the_silo_does()
     {
         var client = embedded.Cluster.Client;

@@ -70,7 +70,7 @@ public static class AdminApi
         }
     }
 
-    public sealed record OverrideBody(string? Kind, string? Id, string? Action, string? Reason);
+    public sealed record OverrideBody(string? Kind, string? Id, string? Action, string? Reason, DateTimeOffset? Expires);
 
     private static async Task<IResult> SetOverride(HttpRequest request, IGrainFactory grains, ClaimsPrincipal user)
     {
@@ -78,10 +78,10 @@ public static class AdminApi
         EntityKind? kind = body?.Kind switch { "account" => EntityKind.Account, "ip" => EntityKind.Ip, "proxy" => EntityKind.Proxy, _ => null };
         OverrideAction? action = body?.Action switch { "block" => OverrideAction.Block, "allow" => OverrideAction.Allow, "clear" => OverrideAction.None, _ => null };
         if (body?.Id is null || kind is null || action is null)
-            return Results.Problem("expected {\"kind\": \"account|ip|proxy\", \"id\": \"...\", \"action\": \"block|allow|clear\", \"reason\": \"...\"}", statusCode: 400);
+            return Results.Problem("expected {\"kind\": \"account|ip|proxy\", \"id\": \"...\", \"action\": \"block|allow|clear\", \"reason\": \"...\", \"expires\": \"ISO-8601 time, optional\"}", statusCode: 400);
         try
         {
-            var policy = await AdminCall.With(Secret(request), () => Policy(grains).SetOverride(kind.Value, body.Id, action.Value, Actor(user), body.Reason));
+            var policy = await AdminCall.With(Secret(request), () => Policy(grains).SetOverride(kind.Value, body.Id, action.Value, Actor(user), body.Reason, body.Expires?.UtcDateTime));
             return Results.Json(new { version = policy.Version }, Wire.Json);
         }
         catch (ArgumentException e)

@@ -1,0 +1,75 @@
+using Risk.Contracts;
+
+namespace Risk.Grains.Tests;
+
+/// <summary>What an operator sets is in force only once it is stored; a failed write leaves what was there.</summary>
+public class FailedWriteTests(FaultyStorageCluster fixture) : IClassFixture<FaultyStorageCluster>
+{
+    private IPolicyGrain Policy => fixture.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default);
+
+    private Task<EntityRisk> AccountRisk(string account) => fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account(account)).GetRisk();
+
+    [Fact]
+    public async Task A_policy_change_whose_write_fails_is_not_in_force_and_its_version_is_not_used()
+    {
+        var before = await Policy.Get();
+        fixture.Faults.Arm("policy");
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => Policy.Set("threshold.block", 90, "test"));
+            Assert.Equal(before.Version, (await Policy.Get()).Version);
+            Assert.Equal(before.Settings.GetValueOrDefault("threshold.block"), (await Policy.Get()).Settings.GetValueOrDefault("threshold.block"));
+        }
+        finally { fixture.Faults.Disarm(); }
+
+        var next = await Policy.Set("threshold.block", 90, "test");
+        Assert.Equal(before.Version + 1, next.Version);
+        Assert.Equal(90, (await Policy.Get()).Settings["threshold.block"]);
+        Assert.Equal(next.Version, (await Policy.History(1)).Single().Version);
+    }
+
+    [Fact]
+    public async Task An_override_whose_entity_write_fails_is_not_in_force_and_not_recorded()
+    {
+        var before = await Policy.Get();
+        fixture.Faults.Arm("fault-ann");
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => Policy.SetOverride(EntityKind.Account, "fault-ann", OverrideAction.Block, "test"));
+        }
+        finally { fixture.Faults.Disarm(); }
+
+        Assert.Equal(OverrideAction.None, (await AccountRisk("fault-ann")).Override);
+        Assert.Equal(before.Version, (await Policy.Get()).Version);
+    }
+
+    [Fact]
+    public async Task An_override_whose_record_fails_is_put_back_at_the_entity()
+    {
+        await Policy.SetOverride(EntityKind.Account, "fault-bea", OverrideAction.Block, "test");
+        var before = await Policy.Get();
+        fixture.Faults.Arm("policy");
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => Policy.SetOverride(EntityKind.Account, "fault-bea", OverrideAction.Allow, "test"));
+        }
+        finally { fixture.Faults.Disarm(); }
+
+        Assert.Equal(OverrideAction.Block, (await AccountRisk("fault-bea")).Override);
+        Assert.Equal(before.Version, (await Policy.Get()).Version);
+    }
+
+    [Fact]
+    public async Task An_override_with_an_expiry_lapses_by_itself_and_one_already_past_is_refused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Policy.SetOverride(EntityKind.Account, "fault-cat", OverrideAction.Block, "test", expires: DateTime.UtcNow.AddMinutes(-1)));
+
+        await Policy.SetOverride(EntityKind.Account, "fault-cat", OverrideAction.Block, "test", "chargebacks", DateTime.UtcNow.AddSeconds(2));
+
+        Assert.Equal(OverrideAction.Block, (await AccountRisk("fault-cat")).Override);
+        Assert.Contains("block until", (await Policy.History(1)).Single().NewValue);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(OverrideAction.None, (await AccountRisk("fault-cat")).Override);
+    }
+}
