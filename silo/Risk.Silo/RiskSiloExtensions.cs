@@ -33,6 +33,8 @@ public static class RiskSiloExtensions
         {
             // "System.Runtime" is .NET's own: GC pauses (dotnet.gc.pause.time), heap sizes, thread-pool queue length.
             metrics.AddMeter(RiskMetrics.MeterName, GatewayMetrics.MeterName, "Microsoft.Orleans", "System.Runtime");
+            // Scraped at /metrics (behind an analyst or admin key); pushed too when an OTLP collector is named.
+            metrics.AddPrometheusExporter();
             if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is not null) metrics.AddOtlpExporter();
         });
         return builder;

@@ -173,6 +173,31 @@ public class ApiKeyTests(KeyedSilo fixture) : IClassFixture<KeyedSilo>
     }
 
     [Fact]
+    public async Task Events_are_counted_by_the_name_of_the_key_that_posted_them_in_the_metrics()
+    {
+        var bad = """{"ts":"2026-03-02T10:00:00Z","account":"keyed-m","ip":"not-an-ip"}""";
+        Assert.Equal(HttpStatusCode.Accepted, await Send(HttpMethod.Post, "/v1/events", fixture.Keys["test-gateway"], Events + "\n" + bad));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await Send(HttpMethod.Get, "/metrics", null));
+        Assert.Equal(HttpStatusCode.Forbidden, await Send(HttpMethod.Get, "/metrics", fixture.Keys["test-gateway"]));
+        using var http = new HttpClient { BaseAddress = fixture.Silo.Http };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", fixture.Keys["test-analyst"]);
+        // The exporter collects on a scrape; a count made just before may reach the next one.
+        string text = "";
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(500))
+        {
+            text = await http.GetStringAsync("/metrics");
+            if (text.Contains("outcome=\"rejected\"")) break;
+        }
+        var lines = text.Split('\n').Where(l => l.StartsWith("risk_http_events_total{") && l.Contains("key=\"test-gateway\"")).ToArray();
+        // name{labels} value [timestamp]
+        static double Value(string line) => double.Parse(line[(line.IndexOf('}') + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(lines, l => l.Contains("outcome=\"accepted\"") && Value(l) >= 1);
+        Assert.Contains(lines, l => l.Contains("outcome=\"rejected\""));
+        Assert.DoesNotContain(fixture.Keys["test-gateway"], text);
+    }
+
+    [Fact]
     public async Task Each_key_has_its_own_rate_limit_on_posting_events()
     {
         var limited = new SiloProcess(["--storage", "memory", "--api-keys", fixture.KeysFile,

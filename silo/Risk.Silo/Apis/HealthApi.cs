@@ -1,11 +1,13 @@
 using Orleans.Runtime;
 using Risk.Contracts;
+using Risk.Silo.Auth;
 
 namespace Risk.Silo.Apis;
 
 /// <summary>
 /// /healthz: the process answers. /readyz: the silo is an active member of its cluster and storage answers. Both stay
-/// open when the API takes keys (probes carry none), so neither says more than what failed.
+/// open when the API takes keys (probes carry none), so neither says more than what failed. /metrics: the silo's
+/// meters in Prometheus' text format, for an analyst or admin key (they name the keys that post events).
 /// </summary>
 public static class HealthApi
 {
@@ -16,6 +18,7 @@ public static class HealthApi
             await readiness.Check(ct) is { } problem
                 ? Results.Text(problem, statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text("ready"));
+        app.MapPrometheusScrapingEndpoint("/metrics").Allow(app.Services.GetRequiredService<ApiKeys>(), ApiRole.Analyst, ApiRole.Admin);
     }
 }
 
