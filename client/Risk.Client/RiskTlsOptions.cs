@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 
@@ -35,7 +36,16 @@ public sealed class RiskTlsOptions
     public X509Certificate2 LoadCertificate(params string[] usages)
     {
         var path = CertificateFile ?? throw new InvalidOperationException($"{Section}:CertificateFile is not set");
-        var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, CertificatePassword);
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, CertificatePassword);
+        }
+        catch (CryptographicException e)
+        {
+            // .NET's message (a wrong password, say) names neither the file nor the setting.
+            throw new InvalidOperationException($"{Section}:CertificateFile {path} cannot be read: {e.Message}", e);
+        }
         var now = DateTime.UtcNow;
         var problem =
             !certificate.HasPrivateKey ? "has no private key" :

@@ -152,6 +152,19 @@ public class TlsTests(TlsSilo tls) : IClassFixture<TlsSilo>
         }
     }
 
+    [Fact]
+    public async Task Embedded_mode_hosts_its_silo_without_the_client_certificate_it_is_given()
+    {
+        // A gateway's certificate (clientAuth only) in the configuration, as where `risk` is set up to reach a cluster:
+        // the embedded silo has no remote peers and must not try to serve with it.
+        var events = Path.Combine(Certificates.Folder, "events.jsonl");
+        await File.WriteAllTextAsync(events, """{"ts":"2026-03-02T10:15:00Z","account":"tls/embedded","ip":"192.0.2.1","inTokens":10,"outTokens":10,"prompt":"hello"}""" + "\n");
+        var gateway = Certificates.Gateway("embedded-gateway", Certificates.ClusterCa);
+        var run = await Programs.Cli(["explain", "tls/embedded", "--embedded", "--events", events, "--json", .. TestCertificates.Args(gateway, Certificates.ClusterCaPem)]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal(1, JsonDocument.Parse(run.Stdout).RootElement.GetProperty("verdict").GetProperty("events").GetInt32());
+    }
+
     /// <summary>
     /// Opens a TLS connection to the silo port with <paramref name="certificate"/>. A silo that admits it sends its
     /// Orleans preamble at once; one that refused the certificate sends an alert and hangs up.
