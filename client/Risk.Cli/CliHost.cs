@@ -37,6 +37,8 @@ public static class CliHost
                 ["Risk:Clustering"] = "localhost",
                 ["Risk:SiloPort"] = FreePort().ToString(),
                 ["Risk:GatewayPort"] = FreePort().ToString(),
+                // The embedded silo has no remote peers; a certificate meant for reaching a cluster is not its own.
+                ["Risk:Tls:CertificateFile"] = "",
             });
             builder.Configuration["Risk:PrimarySiloPort"] = builder.Configuration["Risk:SiloPort"];
             builder.AddRiskSilo();

@@ -25,6 +25,7 @@ public static class RiskClientExtensions
                     options.AzureConnectionString ?? "UseDevelopmentStorage=true"));
             else
                 client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+            client.UseRiskTls(builder.Configuration);
             // Give up after a few attempts so that a tool without a cluster says so instead of waiting forever.
             var attempts = 0;
             client.UseConnectionRetryFilter(async (_, cancellationToken) =>

@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using OpenTelemetry.Metrics;
 using Risk.Client.Gateway;
 using Risk.Grains;
+using Risk.Silo.Auth;
 using System.Net;
 using Azure.Data.Tables;
 using Orleans.Storage;
@@ -52,6 +53,7 @@ public static class RiskSiloExtensions
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort));
         }
+        silo.AddRiskTls(configuration);
         silo.AddRiskStorage(options);
         silo.AddRiskGrains(configuration);
         silo.Services.Configure<Auth.AdminSecretOptions>(configuration.GetSection(Auth.AuthOptions.Section));

@@ -13,10 +13,13 @@ public sealed class SiloProcess : IAsyncLifetime
     public SiloProcess() : this(["--storage", "memory"]) { }
 
     private readonly string _listenHost;
+    private readonly int? _primarySiloPort;
 
     /// <summary>xunit builds class fixtures through the one public constructor; tests use this one directly.</summary>
     /// <param name="listenHost">The host of the --urls it is given; <see cref="Http"/> is always loopback.</param>
-    internal SiloProcess(string[] extraArgs, string listenHost = "127.0.0.1") => (_extraArgs, _listenHost) = (extraArgs, listenHost);
+    /// <param name="primarySiloPort">With localhost clustering, the silo port of the silo to join; by default its own.</param>
+    internal SiloProcess(string[] extraArgs, string listenHost = "127.0.0.1", int? primarySiloPort = null) =>
+        (_extraArgs, _listenHost, _primarySiloPort) = (extraArgs, listenHost, primarySiloPort);
 
     /// <summary>What the silo wrote to stdout and stderr so far.</summary>
     public string Log
@@ -36,7 +39,7 @@ public sealed class SiloProcess : IAsyncLifetime
     {
         _silo = Programs.Start(Programs.Silo,
         [
-            .. _extraArgs, "--Risk:SiloPort", SiloPort.ToString(), "--Risk:PrimarySiloPort", SiloPort.ToString(),
+            .. _extraArgs, "--Risk:SiloPort", SiloPort.ToString(), "--Risk:PrimarySiloPort", (_primarySiloPort ?? SiloPort).ToString(),
             "--Risk:GatewayPort", GatewayPort.ToString(), "--urls", $"http://{_listenHost}:{HttpPort}",
             // A decision over HTTP that the silo cannot make in time is answered by the fail mode (allow). The tests
             // check what each answer does, not how fast a loaded 2-core machine makes a first decision: seconds, not 1.
