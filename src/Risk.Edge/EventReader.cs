@@ -67,7 +67,7 @@ public static class EventReader
 
     private static string? OptionalString(JsonElement json, string name, int maxLength = EventRules.MaxStringLength)
     {
-        if (!json.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (!TryGetMember(json, name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind != JsonValueKind.String) throw new FieldException($"{name}: expected a string");
         string s;
         try
@@ -87,9 +87,38 @@ public static class EventReader
 
     private static int? OptionalInt(JsonElement json, string name)
     {
-        if (!json.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (!TryGetMember(json, name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i)) throw new FieldException($"{name}: expected an integer");
         return i;
+    }
+
+    /// <summary>The member called <paramref name="name"/> (the last one, if the key is repeated); keys that are not text are skipped.</summary>
+    private static bool TryGetMember(JsonElement json, string name, out JsonElement value)
+    {
+        try
+        {
+            return json.TryGetProperty(name, out value);
+        }
+        catch (InvalidOperationException)
+        {
+            // A key escaped as a lone surrogate ("\ud800") cannot be a field of the contract, but the lookup throws when it
+            // unescapes such a key to compare it, and whether it gets that far depends on where the key sits and how long it
+            // is. So it is skipped, like any unknown key, wherever it sits; only hostile input pays for this second walk.
+            value = default;
+            var found = false;
+            foreach (var member in json.EnumerateObject())
+            {
+                try
+                {
+                    if (member.NameEquals(name)) (value, found) = (member.Value, true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // This is the key that is not text.
+                }
+            }
+            return found;
+        }
     }
 
     private static DateTime RequiredTime(JsonElement json, string name) =>

@@ -27,6 +27,9 @@ public sealed class SiloProcess : IAsyncLifetime
         get { lock (_log) return _log.ToString(); }
     }
 
+    /// <summary>Whether the process has ended (or never started).</summary>
+    public bool Exited => _silo is null || _silo.HasExited;
+
     public int GatewayPort { get; } = Programs.FreePort();
     public int HttpPort { get; } = Programs.FreePort();
     public Uri Http => new($"http://127.0.0.1:{HttpPort}");

@@ -133,4 +133,22 @@ public class EventReaderTests
         Assert.Null(parsed.Event);
         Assert.True(parsed.Error is "account: not valid Unicode text" || parsed.Error!.StartsWith("json:"), parsed.Error);
     }
+
+    [Theory]
+    [InlineData("""{"\ud800":1,"ts":"2026-03-02T10:00:00Z","account":"a","ip":"10.0.0.1"}""")]
+    [InlineData("""{"ts":"2026-03-02T10:00:00Z","account":"a","ip":"10.0.0.1","\udc00":1}""")]
+    [InlineData("""{"ts":"2026-03-02T10:00:00Z","\ud800\ud800":[],"account":"a","ip":"10.0.0.1","x\udfff":"y"}""")]
+    public void A_key_escaped_as_a_lone_surrogate_is_ignored_like_any_unknown_key_wherever_it_sits(string json)
+    {
+        var parsed = Parse(json);
+        Assert.Null(parsed.Error);
+        Assert.Equal(("a", "10.0.0.1"), (parsed.Event!.Account, parsed.Event.Ip));
+    }
+
+    [Fact]
+    public void Beside_a_key_that_is_not_text_a_repeated_field_still_takes_its_last_value()
+    {
+        var parsed = Parse("""{"ts":"2026-03-02T10:00:00Z","account":"first","ip":"10.0.0.1","account":"last","\ud800":1}""");
+        Assert.Equal("last", parsed.Event!.Account);
+    }
 }
