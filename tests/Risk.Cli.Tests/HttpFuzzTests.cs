@@ -194,7 +194,8 @@ public class HttpFuzzTests(HttpSilo fixture, ITestOutputHelper output) : IClassF
             if (part.MustBeRefused(limit)) Assert.True(refused.ContainsKey(i), $"event {i} was accepted, but a field is at fault");
             if (!part.MustBeAccepted(limit) || part.TextOf("ip") is not { } ip) continue;
             if (GrainKeys.NormalizeIp(ip) is null) Assert.StartsWith("ip:", refused.GetValueOrDefault(i) ?? $"event {i} was accepted");
-            else Assert.False(refused.ContainsKey(i), $"event {i} was refused: {refused.GetValueOrDefault(i)}");
+            // An account that has had more ids than it remembers refuses an unknown one from no later than those.
+            else if (refused.GetValueOrDefault(i) is { } reason) Assert.StartsWith("id: older than the account's de-duplication window", reason);
         }
     }
 

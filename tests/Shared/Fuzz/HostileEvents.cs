@@ -179,8 +179,8 @@ public static class HostileEvents
 
     // No earliest account creation; at most a day after the event.
     private static readonly Gen<Member> AccountCreated = TimeField("accountCreated",
-        ["2026-02-01T00:00:00Z", "2000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "1999-12-31T23:59:59+01:00", "2026-03-03T10:00:00Z", "2026-03-03T12:00:00+02:00"],
-        [.. InvalidTimes, "2026-03-03T10:00:00.001Z", "2999-01-01T00:00:00Z", "9999-12-31T23:59:59Z"],
+        ["2026-02-01T00:00:00Z", "2000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "1999-12-31T23:59:59+01:00", "2026-03-02T10:05:00Z", "2026-03-02T12:05:00+02:00"],
+        [.. InvalidTimes, "2026-03-02T10:05:00.001Z", "2999-01-01T00:00:00Z", "9999-12-31T23:59:59Z"],
         EitherTimes, required: false);
 
     private static Gen<Member> IntField(string field) => Gen.Frequency(
@@ -225,6 +225,7 @@ public static class HostileEvents
             StringField("prompt", HostileJson.Text, required: false, emptyRefused: false, maxLength: int.MaxValue), false),
         ("inTokens", Gen.Const(Raw("inTokens", "12", Effect.Harmless)), IntField("inTokens"), false),
         ("outTokens", Gen.Const(Raw("outTokens", "900", Effect.Harmless)), IntField("outTokens"), false),
+        ("id", Word.Select(w => Str("id", "fz-id-" + w, Effect.Harmless)), StringField("id", Word, required: false, emptyRefused: true), false),
     ];
 
     /// <summary>Members whose keys are outside the contract: any value is ignored, unless it is not JSON.</summary>

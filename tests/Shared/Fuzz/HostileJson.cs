@@ -13,7 +13,7 @@ public static class HostileJson
 {
     /// <summary>The fields of the event contract, as a tree's keys and as names a refusal may give.</summary>
     public static readonly string[] ContractFields =
-        ["ts", "account", "ip", "proxy", "asn", "ja4", "payment", "tier", "accountCreated", "model", "prompt", "inTokens", "outTokens"];
+        ["ts", "account", "ip", "proxy", "asn", "ja4", "payment", "tier", "accountCreated", "model", "prompt", "inTokens", "outTokens", "id"];
 
     public static readonly Gen<byte[]> Bytes = Gen.Frequency(
         (6, Gen.Byte.Array[0, 300]),
