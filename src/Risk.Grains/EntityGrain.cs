@@ -85,8 +85,13 @@ public abstract class EntityGrain<TState>(
         if (State.Override == OverrideAction.None || State.OverrideExpires is not { } until) return;
         var due = until - DateTime.UtcNow;
         if (due < TimeSpan.Zero) return;
-        _expiry = this.RegisterGrainTimer(async () => TellWatchers(await policies.Get()),
-            new GrainTimerCreationOptions(due + TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan) { KeepAlive = false });
+        // A timer waits at most some 49 days; an override set for longer is looked at again each day until then.
+        _expiry = this.RegisterGrainTimer(async () =>
+        {
+            if (DateTime.UtcNow < until) KeepExpiry();
+            else TellWatchers(await policies.Get());
+        }, new GrainTimerCreationOptions(due < TimeSpan.FromDays(1) ? due + TimeSpan.FromMilliseconds(50) : TimeSpan.FromDays(1), Timeout.InfiniteTimeSpan)
+        { KeepAlive = false });
     }
 
     /// <summary>Pushes the risk to the watchers if it moved materially since they were told.</summary>

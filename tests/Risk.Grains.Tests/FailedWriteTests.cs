@@ -71,5 +71,9 @@ public class FailedWriteTests(FaultyStorageCluster fixture) : IClassFixture<Faul
         Assert.Contains("block until", (await Policy.History(1)).Single().NewValue);
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.Equal(OverrideAction.None, (await AccountRisk("fault-cat")).Override);
+
+        // Longer than any one timer can wait.
+        await Policy.SetOverride(EntityKind.Ip, "192.0.2.93", OverrideAction.Block, "test", expires: DateTime.UtcNow.AddDays(90));
+        Assert.Equal(OverrideAction.Block, (await fixture.Grains.GetGrain<IIpGrain>(GrainKeys.Ip("192.0.2.93")).GetRisk()).Override);
     }
 }
