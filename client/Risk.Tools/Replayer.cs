@@ -15,7 +15,9 @@ public sealed record ReplaySummary(
     long Rejected,
     TimeSpan Elapsed,
     IReadOnlyList<(long Line, string Reason)> Rejections,
-    IReadOnlyList<string> Accounts)
+    IReadOnlyList<string> Accounts,
+    long Retries = 0,
+    long Duplicates = 0)
 {
     public double EventsPerSecond => Elapsed.TotalSeconds <= 0 ? 0 : Events / Elapsed.TotalSeconds;
 }
@@ -24,7 +26,12 @@ public sealed record ReplaySummary(
 /// Feeds a JSON Lines file through the cluster in file order: batch k is applied before batch k+1 is sent,
 /// while the next batch is parsed. Returns once every event has been applied.
 /// </summary>
-public sealed class Replayer(RiskClient client, int batchSize = 1000)
+/// <param name="retry">
+/// How a batch that did not arrive (a silo died, events came back "not applied") is sent again. Every event then
+/// carries an id (its own, else one of this run's: a prefix and its line), so a batch sent twice counts once. Null
+/// for none, and no ids: for a silo in this same process, which cannot fail apart from the replay.
+/// </param>
+public sealed class Replayer(RiskClient client, int batchSize = 1000, IngestRetryPolicy? retry = null)
 {
     public const int MaxReportedRejections = 1000;
 
@@ -36,7 +43,8 @@ public sealed class Replayer(RiskClient client, int batchSize = 1000)
         var rejections = new List<(long, string)>();
         var accounts = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        long lineNo = 0, events = 0, rejected = 0;
+        long lineNo = 0, events = 0, rejected = 0, retries = 0, duplicates = 0;
+        var run = IngestRetries.NewSenderPrefix();
         var batch = new List<RiskEvent>(batchSize);
         var batchLines = new List<long>(batchSize);
         Task<(IngestReceipt Receipt, long[] Lines)>? inFlight = null;
@@ -53,6 +61,7 @@ public sealed class Replayer(RiskClient client, int batchSize = 1000)
             if (inFlight is null) return;
             var (receipt, lines) = await inFlight;
             inFlight = null;
+            duplicates += receipt.Duplicates;
             foreach (var r in receipt.Rejections) Reject(lines[r.Index], r.Reason);
         }
 
@@ -67,7 +76,9 @@ public sealed class Replayer(RiskClient client, int batchSize = 1000)
             inFlight = Send(sent, lines);
         }
 
-        async Task<(IngestReceipt, long[])> Send(RiskEvent[] sent, long[] lines) => (await client.Send(sent), lines);
+        async Task<(IngestReceipt, long[])> Send(RiskEvent[] sent, long[] lines) => retry is null
+            ? (await client.Send(sent), lines)
+            : (await client.SendUntilApplied(sent, retry, (_, _, _) => Interlocked.Increment(ref retries), cancellationToken), lines);
 
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
@@ -77,7 +88,7 @@ public sealed class Replayer(RiskClient client, int batchSize = 1000)
             var parsed = EventReader.Parse(Encoding.UTF8.GetBytes(line), DateTime.UtcNow);
             if (parsed.Event is null) { Reject(lineNo, parsed.Error!); continue; }
             if (seen.Add(parsed.Event.Account)) accounts.Add(parsed.Event.Account);
-            batch.Add(parsed.Event);
+            batch.Add(retry is null ? parsed.Event : parsed.Event.WithId(run, lineNo));
             batchLines.Add(lineNo);
             if (batch.Count >= batchSize)
             {
@@ -90,6 +101,6 @@ public sealed class Replayer(RiskClient client, int batchSize = 1000)
         progress?.Report(new ReplayProgress(file.Length, file.Length, events));
         // The reader's refusals are known at once, the silo's (a bad IP, say) when their batch returns.
         rejections.Sort((x, y) => x.Item1.CompareTo(y.Item1));
-        return new ReplaySummary(events, events - rejected, rejected, clock.Elapsed, rejections, accounts);
+        return new ReplaySummary(events, events - rejected, rejected, clock.Elapsed, rejections, accounts, Interlocked.Read(ref retries), duplicates);
     }
 }

@@ -23,6 +23,7 @@ public sealed class GatewayMetrics : IDisposable
         _meter.CreateObservableCounter("risk.gateway.events.sent", () => gateway.Sent, "{event}", "Events the cluster accepted");
         _meter.CreateObservableCounter("risk.gateway.events.dropped", () => gateway.Dropped, "{event}", "Events dropped: queue full or the cluster unreachable");
         _meter.CreateObservableCounter("risk.gateway.events.rejected", () => gateway.Rejected, "{event}", "Events the cluster refused as invalid");
+        _meter.CreateObservableCounter("risk.gateway.sends.retried", () => gateway.Retries, "{send}", "Batches, or their events that came back not applied, sent again");
         _meter.CreateObservableCounter("risk.gateway.cache.invalidations", () => gateway.Cache.Invalidations, "{push}", "Pushes that dropped cached decisions");
         _meter.CreateObservableGauge("risk.gateway.cache.entries", () => gateway.Cache.Count, "{entry}", "Decisions cached");
         _meter.CreateObservableGauge("risk.gateway.held.entities", () => gateway.Cache.EntityCount, "{entity}", "Entities whose risk the gateway holds");

@@ -27,12 +27,16 @@ public sealed partial class RiskGateway : BackgroundService
     private IDecisionObserver? _observerRef;
     private IPolicyObserver? _policyRef;
     private readonly ConcurrentDictionary<(EntityKind, string), bool> _renewing = new();
-    private long _dropped, _sent, _rejected, _timeouts, _watches;
+    private readonly RiskClient _client;
+    /// <summary>This gateway's events are numbered under a prefix of its own, so their ids are unique across gateways.</summary>
+    private readonly string _idPrefix = IngestRetries.NewSenderPrefix();
+    private long _dropped, _sent, _rejected, _timeouts, _watches, _retries, _ids;
 
     /// <param name="time">How the cache tells the age of decisions and watches; the system clock unless a test says.</param>
     public RiskGateway(IGrainFactory grains, IOptions<RiskGatewayOptions> options, ILogger<RiskGateway> log, TimeProvider? time = null)
     {
         _grains = grains;
+        _client = new RiskClient(grains);
         _options = options.Value;
         _log = log;
         _queue = Channel.CreateBounded<RiskEvent>(new BoundedChannelOptions(_options.QueueCapacity)
@@ -59,11 +63,14 @@ public sealed partial class RiskGateway : BackgroundService
     public long Timeouts => Interlocked.Read(ref _timeouts);
     /// <summary>Calls to replicas: for a risk this gateway did not hold, or to renew a watch.</summary>
     public long Watches => Interlocked.Read(ref _watches);
+    /// <summary>Batches (or their events that came back not applied) sent again.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
 
+    /// <summary>Queues the event; an event without an id gets one, so a batch sent again is applied once.</summary>
     /// <returns>False when the queue was full and the event was dropped.</returns>
     public bool Report(RiskEvent e)
     {
-        if (_queue.Writer.TryWrite(e)) return true;
+        if (_queue.Writer.TryWrite(e.WithId(_idPrefix, Interlocked.Increment(ref _ids)))) return true;
         Interlocked.Increment(ref _dropped);
         return false;
     }
@@ -229,9 +236,17 @@ public sealed partial class RiskGateway : BackgroundService
                     try { if (!await reader.WaitToReadAsync(window.Token)) break; }
                     catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { break; }
                 }
-                var receipt = await _grains.GetGrain<IIngestGrain>(0).Ingest(batch.ToArray());
+                // Sent until it arrives: while it is retried, new events wait in the queue (dropped and counted past
+                // its capacity), so a long outage never backs up into the request path.
+                var receipt = await _client.SendUntilApplied(batch.ToArray(), Retry, OnRetry, stoppingToken);
+                var lost = receipt.Rejections.Count(r => r.Reason.StartsWith(IngestRetries.NotApplied, StringComparison.Ordinal));
                 Interlocked.Add(ref _sent, receipt.Accepted);
-                Interlocked.Add(ref _rejected, receipt.Rejections.Count);
+                Interlocked.Add(ref _rejected, receipt.Rejections.Count - lost);
+                if (lost > 0)
+                {
+                    Interlocked.Add(ref _dropped, lost);
+                    LogSendFailed(null, lost, _options.SendAttempts);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -239,12 +254,19 @@ public sealed partial class RiskGateway : BackgroundService
             }
             catch (Exception e)
             {
-                // The batch is lost, not retried: reporting must never back up into the request path.
                 Interlocked.Add(ref _dropped, batch.Count);
-                LogSendFailed(e, batch.Count);
+                LogSendFailed(e, batch.Count, _options.SendAttempts);
             }
             batch.Clear();
         }
+    }
+
+    private IngestRetryPolicy Retry => new(_options.SendAttempts, _options.RetryBackoff, _options.MaxRetryBackoff);
+
+    private void OnRetry(int attempt, int events, Exception? failure)
+    {
+        Interlocked.Increment(ref _retries);
+        LogRetry(failure, events, attempt);
     }
 
     /// <summary>
@@ -273,8 +295,11 @@ public sealed partial class RiskGateway : BackgroundService
         catch (Exception e) { LogWatchFailed(e); }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send {Count} events to Risk; they are dropped")]
-    private partial void LogSendFailed(Exception e, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send {Count} events to Risk in {Attempts} attempts; they are dropped")]
+    private partial void LogSendFailed(Exception? e, int count, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sending {Count} events to Risk again (retry {Attempt})")]
+    private partial void LogRetry(Exception? e, int count, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Risk could not be reached for a decision; the fail mode answered")]
     private partial void LogUnavailable(Exception e);

@@ -12,6 +12,17 @@ public sealed class RiskGatewayOptions
 
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Sends of a batch that did not arrive (a failed call, or events that came back not applied), the first
+    /// included; each waits twice as long as the one before, from <see cref="RetryBackoff"/> up to
+    /// <see cref="MaxRetryBackoff"/>. Every event carries an id, so a batch that arrived twice counts once.
+    /// </summary>
+    public int SendAttempts { get; set; } = 10;
+
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The longest an event waits for its batch to fill.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
