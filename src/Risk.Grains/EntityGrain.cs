@@ -103,8 +103,9 @@ public abstract class EntityGrain<TState>(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // The watch list goes with the activation: replicas must read the next one anew.
-        _watchers?.Gone();
+        // The watch list goes with the activation: replicas must read the next one anew. On a silo's way down, only if
+        // another silo is up: with none, every replica is going too.
+        if (!SiloShutdown.IsShuttingDown(reason) || SiloShutdown.OthersActive(ServiceProvider)) _watchers?.Gone();
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 }

@@ -71,14 +71,15 @@ public sealed partial class RiskReplicaGrain(ILogger<RiskReplicaGrain> log) : Gr
     /// <summary>Gateways drop what they hold from this copy when it goes (a silo stopping, or memory pressure).</summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        TellGateways(null);
+        // The gateway this silo hosts went before its grains.
+        TellGateways(null, SiloShutdown.IsShuttingDown(reason) ? g => !SiloShutdown.IsHostedHere(g, ServiceProvider) : null);
         return Task.CompletedTask;
     }
 
     /// <param name="risk">Null: this copy is going, and the gateways' watches with it.</param>
-    private void TellGateways(EntityRisk? risk)
+    private void TellGateways(EntityRisk? risk, Func<IDecisionObserver, bool>? which = null)
     {
-        if (_gateways.Count > 0) _gateways.Notify(g => { _ = g.Changed(_kind, _key, risk); });
+        if (_gateways.Count > 0) _gateways.Notify(g => { _ = g.Changed(_kind, _key, risk); }, which);
     }
 
     private Task<EntityRisk> Read()

@@ -71,6 +71,17 @@ public sealed class SiloProcess : IAsyncLifetime
         throw new InvalidOperationException("silo did not become ready:\n" + _log);
     }
 
+    /// <summary>Stops the silo as an operator or Kubernetes does, with SIGTERM; its exit code, or null if it outlived the wait.</summary>
+    public async Task<int?> Terminate(TimeSpan wait)
+    {
+        if (_silo is null || _silo.HasExited) return _silo?.ExitCode;
+        using (var kill = Process.Start("kill", ["-TERM", _silo.Id.ToString()])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(wait);
+        try { await _silo.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { return null; }
+        return _silo.ExitCode;
+    }
+
     public async Task DisposeAsync()
     {
         if (_silo is null || _silo.HasExited) return;

@@ -50,34 +50,47 @@ public static class ApiAuth
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         builder.Services.AddAuthorization();
-        if (builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>()?.KeysFile is not { Length: > 0 })
-            ListenOnLoopbackOnly(builder);
+        var moved = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>()?.KeysFile is not { Length: > 0 }
+            ? ListenOnLoopbackOnly(builder) : [];
+        builder.Services.AddSingleton(new MovedToLoopback(moved));
         return builder;
     }
+
+    /// <summary>The addresses the API was told to listen on and, taking no keys, does not.</summary>
+    private sealed record MovedToLoopback(string[] Urls);
 
     /// <summary>
     /// Without keys anyone who reaches the API can steer Risk, so it is kept to this host: every address it was told to
     /// listen on becomes the loopback address, on the same port.
     /// </summary>
-    private static void ListenOnLoopbackOnly(WebApplicationBuilder builder)
+    /// <returns>The addresses that were moved.</returns>
+    private static string[] ListenOnLoopbackOnly(WebApplicationBuilder builder)
     {
         var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
-        if (string.IsNullOrWhiteSpace(urls)) return; // Kestrel's default is localhost already.
-        var loopback = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(url => BindingAddress.Parse(url) is var b && IsLoopback(b.Host) ? url : $"{b.Scheme}://127.0.0.1:{b.Port}");
-        builder.WebHost.UseUrls([.. loopback]);
+        if (string.IsNullOrWhiteSpace(urls)) return []; // Kestrel's default is localhost already.
+        var all = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var loopback = all.Select(url => BindingAddress.Parse(url) is var b && IsLoopback(b.Host) ? url : $"{b.Scheme}://127.0.0.1:{b.Port}").ToArray();
+        builder.WebHost.UseUrls(loopback);
+        return all.Except(loopback).ToArray();
     }
 
     private static bool IsLoopback(string host) =>
         host is "localhost" || System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip);
 
-    /// <summary>Says in the log, once the app is built, whether the API takes keys.</summary>
+    /// <summary>
+    /// Says in the log, once the app is built, whether the API takes keys: a warning only when that kept it from an
+    /// address it was told to listen on. On loopback by default, as a first run is, no keys is what is expected.
+    /// </summary>
     public static void LogAuth(this WebApplication app)
     {
         var keys = app.Services.GetRequiredService<ApiKeys>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Risk.Silo.Auth");
-        if (!keys.Enabled)
-            log.LogWarning("No API keys file (--api-keys FILE, Risk:Auth:KeysFile): the HTTP API takes no keys and listens on loopback only");
+        if (keys.Enabled) return;
+        if (app.Services.GetRequiredService<MovedToLoopback>().Urls is { Length: > 0 } moved)
+            log.LogWarning("No API keys file (--api-keys FILE, Risk:Auth:KeysFile): the HTTP API takes no keys and listens on loopback only, not on {Urls}",
+                string.Join(", ", moved));
+        else
+            log.LogInformation("No API keys file (--api-keys FILE, Risk:Auth:KeysFile): the HTTP API takes no keys and listens on loopback only");
     }
 
     /// <summary>Only these roles may call the endpoint, when the API takes keys; without keys it is open on loopback.</summary>
