@@ -15,6 +15,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapEventsApi();
+app.MapMirrorApi();
 app.MapDecisionApi();
 app.MapHealthApi();
 app.MapAdminApi();

@@ -128,12 +128,13 @@ public static class EventReader
     {
         var s = OptionalString(json, name);
         if (s is null) return null;
-        // Only times that say they are UTC ("Z" or an offset) are taken; a bare local time is ambiguous.
-        if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
-            || !(s.EndsWith('Z') || s.EndsWith('z') || HasOffset(s)))
-            throw new FieldException($"{name}: expected an ISO-8601 UTC time such as 2026-03-02T10:15:00Z");
-        return t.UtcDateTime;
+        return ParseTime(s) ?? throw new FieldException($"{name}: expected an ISO-8601 UTC time such as 2026-03-02T10:15:00Z");
     }
+
+    /// <summary>An ISO-8601 time that says it is UTC ("Z" or an offset), as UTC; null otherwise: a bare local time is ambiguous.</summary>
+    public static DateTime? ParseTime(string s) =>
+        DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) && (s.EndsWith('Z') || s.EndsWith('z') || HasOffset(s))
+            ? t.UtcDateTime : null;
 
     private static bool HasOffset(string s) => s.Length > 6 && (s[^6] is '+' or '-') && s[^3] == ':';
 

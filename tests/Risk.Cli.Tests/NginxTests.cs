@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text;
+using System.Text.Json;
 using Risk.Tests.Shared;
 
 namespace Risk.Cli.Tests;
@@ -82,5 +84,48 @@ public class NginxTests(SiloProcess silo) : IClassFixture<SiloProcess>
         var response = await Get(nginx, "nginx-anyone");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("upstream ok\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Requests_through_nginx_reach_risk_as_events_and_an_extraction_like_account_is_flagged_by_them()
+    {
+        await using var nginx = await Nginx.Start($"127.0.0.1:{silo.HttpPort}");
+        using var http = new HttpClient { BaseAddress = nginx.Address };
+        using var risk = new HttpClient { BaseAddress = silo.Http };
+        async Task<HttpStatusCode> Ask(string account, string prompt)
+        {
+            var body = JsonSerializer.Serialize(new { model = "model-x", max_tokens = 1024, messages = new[] { new { role = "user", content = prompt } } });
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Risk-Account", account);
+            return (await http.SendAsync(request)).StatusCode;
+        }
+        async Task<JsonElement> Decision(string account) =>
+            JsonDocument.Parse(await risk.GetStringAsync($"/v1/decision?account={account}&ip=127.0.0.1")).RootElement;
+
+        Assert.Equal("allow", (await Decision("nginx-miner")).GetProperty("action").GetString());
+        // Nothing reports these requests but nginx's mirror of them.
+        var statuses = new List<HttpStatusCode>();
+        var plain = 0;
+        for (var i = 0; i < 80 && !statuses.Contains(HttpStatusCode.Forbidden); i++)
+        {
+            statuses.Add(await Ask("nginx-miner", $"Solve the following step by step and show your full reasoning for every step: benchmark item {i % 5}"));
+            if (i % 4 != 0) continue;
+            Assert.Equal(HttpStatusCode.OK, await Ask("nginx-plain", $"What is a good name for a cat that likes {(i % 2 == 0 ? "boxes" : "sunlight")}?"));
+            plain++;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, statuses[0]);
+        JsonElement miner = default;
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(200))
+            if ((miner = await Decision("nginx-miner")).GetProperty("action").GetString() != "allow") break;
+        Assert.NotEqual("allow", miner.GetProperty("action").GetString());
+        Assert.Contains("cot_elicitation", miner.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("allow", (await Decision("nginx-plain")).GetProperty("action").GetString());
+        // Each request reached Risk once.
+        long events = 0;
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); events < plain && DateTime.UtcNow < deadline; await Task.Delay(200))
+            events = JsonDocument.Parse((await Programs.Cli(["explain", "nginx-plain", "--json", .. silo.Target])).Stdout).RootElement
+                .GetProperty("verdict").GetProperty("events").GetInt64();
+        Assert.Equal(plain, events);
     }
 }
