@@ -7,7 +7,7 @@ namespace Risk.Tools;
 
 /// <summary>
 /// Writes one JSON line per account:
-/// {"account","action","score","cluster","reasons","firstFlaggedAt"}, in the order the accounts were first seen.
+/// {"account","action","score","cluster","reasons","firstFlaggedAt","events"}, in the order the accounts were first seen.
 /// </summary>
 public static class AccountExport
 {
@@ -52,6 +52,7 @@ public static class AccountExport
         foreach (var r in v.Decision.Reasons) json.WriteStringValue(r);
         json.WriteEndArray();
         if (v.FirstFlaggedAt is { } at) json.WriteString("firstFlaggedAt", Wire.Time(at)); else json.WriteNull("firstFlaggedAt");
+        json.WriteNumber("events", v.Events);
         json.WriteEndObject();
     }
 }

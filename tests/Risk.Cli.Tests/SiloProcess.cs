@@ -82,11 +82,16 @@ public sealed class SiloProcess : IAsyncLifetime
         return _silo.ExitCode;
     }
 
+    /// <summary>Kills the silo (SIGKILL), as a crash would; again is a no-op.</summary>
     public async Task DisposeAsync()
     {
-        if (_silo is null || _silo.HasExited) return;
-        _silo.Kill(entireProcessTree: true);
-        await _silo.WaitForExitAsync();
+        if (_silo is null) return;
+        if (!_silo.HasExited)
+        {
+            _silo.Kill(entireProcessTree: true);
+            await _silo.WaitForExitAsync();
+        }
         _silo.Dispose();
+        _silo = null;
     }
 }
