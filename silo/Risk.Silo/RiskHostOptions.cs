@@ -22,6 +22,26 @@ public sealed class RiskHostOptions
     /// <summary>With localhost clustering, the silo port of the first silo, which the others join.</summary>
     public int PrimarySiloPort { get; set; } = 11111;
 
+    /// <summary>
+    /// With azure clustering, the IP address this silo gives the cluster, which other silos and clients connect to
+    /// (--advertise). Unset: the host's address (<see cref="SiloEndpoints.HostAddress"/>), or in Kubernetes the pod IP.
+    /// Localhost clustering is always loopback.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// With azure clustering, the IP address the silo and gateway ports bind (--listen); 0.0.0.0 for every address,
+    /// as behind NAT or a container's port mapping, where the advertised address is not this host's own. Unset: the
+    /// advertised address, or in Kubernetes every address of the pod.
+    /// </summary>
+    public string? ListenAddress { get; set; }
+
+    /// <summary>
+    /// Whether the silo runs in a Kubernetes pod and takes its identity from it (Microsoft.Orleans.Hosting.Kubernetes).
+    /// Unset: yes when KUBERNETES_SERVICE_HOST is set, as in every pod. Needs azure clustering.
+    /// </summary>
+    public bool? Kubernetes { get; set; }
+
     public string TableName { get; set; } = "RiskState";
 
     /// <summary>all (default), entities, or decisions: which grains this silo hosts (see <see cref="SiloRole"/>).</summary>

@@ -6,7 +6,6 @@ using OpenTelemetry.Metrics;
 using Risk.Client.Gateway;
 using Risk.Grains;
 using Risk.Silo.Auth;
-using System.Net;
 using Azure.Data.Tables;
 using Orleans.Storage;
 
@@ -24,6 +23,8 @@ public static class RiskSiloExtensions
         ["--gateway-port"] = "Risk:GatewayPort",
         ["--primary-silo-port"] = "Risk:PrimarySiloPort",
         ["--api-keys"] = "Risk:Auth:KeysFile",
+        ["--advertise"] = "Risk:AdvertisedAddress",
+        ["--listen"] = "Risk:ListenAddress",
     };
 
     public static IHostApplicationBuilder AddRiskSilo(this IHostApplicationBuilder builder)
@@ -44,15 +45,7 @@ public static class RiskSiloExtensions
     public static ISiloBuilder ConfigureRiskSilo(this ISiloBuilder silo, RiskHostOptions options, IConfiguration configuration)
     {
         silo.Configure<ClusterOptions>(o => { o.ClusterId = options.ClusterId; o.ServiceId = options.ServiceId; });
-        if (options.Clustering == ClusteringKind.Azure)
-        {
-            silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(options.ConnectionString));
-            silo.ConfigureEndpoints(IPAddress.Loopback, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
-        }
-        else
-        {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, new IPEndPoint(IPAddress.Loopback, options.PrimarySiloPort));
-        }
+        silo.UseRiskClustering(options, configuration);
         silo.AddRiskTls(configuration);
         silo.AddRiskStorage(options);
         silo.AddRiskGrains(configuration);
