@@ -8,6 +8,7 @@ builder.Configuration.AddCommandLine(args, RiskSiloExtensions.Switches);
 builder.AddRiskSilo();
 builder.AddRiskHttp();
 builder.AddRiskAuth();
+builder.AddRiskDashboard();
 var app = builder.Build();
 app.LogAuth();
 // Rate limits are per key, so they come after the key is known.
@@ -18,4 +19,5 @@ app.MapEventsApi();
 app.MapDecisionApi();
 app.MapHealthApi();
 app.MapAdminApi();
+app.MapDashboardApi();
 await app.RunAsync();

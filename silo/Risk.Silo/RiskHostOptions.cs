@@ -24,6 +24,13 @@ public sealed class RiskHostOptions
 
     public string TableName { get; set; } = "RiskState";
 
+    /// <summary>
+    /// Whether the silo host serves the Orleans Dashboard at /dashboard, for admin keys only (see
+    /// <see cref="Apis.DashboardApi"/>). On by default: it costs a per-silo report each second and a check per grain
+    /// call, and profiles grain calls only while someone is looking at it.
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>all (default), entities, or decisions: which grains this silo hosts (see <see cref="SiloRole"/>).</summary>
     public SiloRole Role { get; set; } = SiloRole.All;
 
