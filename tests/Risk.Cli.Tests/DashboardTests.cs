@@ -5,7 +5,7 @@ namespace Risk.Cli.Tests;
 
 /// <summary>The Orleans Dashboard the silo host serves at /dashboard: admin keys only, on every path under it.</summary>
 [Collection(OperatorSilo.Name)]
-public class DashboardTests(KeyedSilo fixture)
+public class DashboardTests(OperatorKeyedSilo fixture)
 {
     /// <summary>Every route the dashboard maps (its page, scripts, styles, fonts, images and JSON), and paths it does not.</summary>
     private static readonly string[] Paths =
@@ -57,9 +57,9 @@ public class DashboardTests(KeyedSilo fixture)
     }
 
     [Fact]
-    public async Task Risk_Dashboard_false_serves_no_dashboard()
+    public async Task By_default_a_silo_serves_no_dashboard()
     {
-        var silo = new SiloProcess(["--storage", "memory", "--Risk:Dashboard", "false"]);
+        var silo = new SiloProcess(["--storage", "memory"]);
         await silo.InitializeAsync();
         try
         {

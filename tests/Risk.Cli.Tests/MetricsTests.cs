@@ -10,7 +10,7 @@ namespace Risk.Cli.Tests;
 /// deploy/prometheus/alerts.yml reads.
 /// </summary>
 [Collection(OperatorSilo.Name)]
-public class MetricsTests(KeyedSilo fixture)
+public class MetricsTests(OperatorKeyedSilo fixture)
 {
     /// <summary>
     /// What promtool may say of series that are not Risk's: Orleans' instruments have no descriptions and count
