@@ -8,6 +8,7 @@ builder.Configuration.AddCommandLine(args, RiskSiloExtensions.Switches);
 builder.AddRiskSilo();
 builder.AddRiskHttp();
 builder.AddRiskAuth();
+builder.AddRiskDashboard();
 var app = builder.Build();
 app.LogAuth();
 // Rate limits are per key, so they come after the key is known.
@@ -19,4 +20,5 @@ app.MapMirrorApi();
 app.MapDecisionApi();
 app.MapHealthApi();
 app.MapAdminApi();
+app.MapDashboardApi();
 await app.RunAsync();

@@ -44,6 +44,14 @@ public sealed class RiskHostOptions
 
     public string TableName { get; set; } = "RiskState";
 
+    /// <summary>
+    /// Whether the silo host serves the Orleans Dashboard at /dashboard, for admin keys only (see
+    /// <see cref="Apis.DashboardApi"/>). Off by default: it holds its whole UI in memory, reads the silo's runtime
+    /// statistics every second and puts a filter on every grain call, whether anyone looks or not. Set it on every
+    /// silo or on none: the dashboard asks each silo for its figures.
+    /// </summary>
+    public bool Dashboard { get; set; }
+
     /// <summary>all (default), entities, or decisions: which grains this silo hosts (see <see cref="SiloRole"/>).</summary>
     public SiloRole Role { get; set; } = SiloRole.All;
 

@@ -19,4 +19,9 @@ public static class RiskMetrics
     public static readonly Counter<long> StateReadsSkipped = Meter.CreateCounter<long>("risk.state.reads.skipped", "{read}", "Activations that skipped the storage read: the stored-keys filter had never seen the key");
     public static readonly Counter<long> StateConflicts = Meter.CreateCounter<long>("risk.state.conflicts", "{write}", "Writes refused because storage held a newer record; the activation was dropped to read it");
     public static readonly Counter<long> StateWritesDeferred = Meter.CreateCounter<long>("risk.state.writes.deferred", "{write}", "Checkpoints put off to the next interval by the silo's write budget");
+    public static readonly Counter<long> StateWriteFailures = Meter.CreateCounter<long>("risk.state.write_failures", "{write}", "Checkpoints and write-throughs that storage failed, tagged by grain kind; a failed checkpoint stays dirty and is tried again an interval later");
+    // An up-down counter, not an observable gauge: every grain adds or takes one as it turns dirty or clean, so
+    // nothing has to walk the activations to count them.
+    public static readonly UpDownCounter<long> StateDirty = Meter.CreateUpDownCounter<long>("risk.state.dirty", "{grain}", "Activations holding changes not yet written to storage, tagged by grain kind (with memory storage, every changed activation: it writes only on deactivation)");
+    public static readonly UpDownCounter<double> StateBacklog = Meter.CreateUpDownCounter<double>("risk.state.backlog", "s", "How long the silo's write budget needs to write every checkpoint it has put off: how far rolling state on storage lags behind beyond the checkpoint interval");
 }

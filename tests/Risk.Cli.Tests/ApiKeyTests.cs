@@ -7,8 +7,14 @@ using Risk.Tests.Shared;
 namespace Risk.Cli.Tests;
 
 /// <summary>A silo whose HTTP API takes keys: one per role, made with `risk keys new`, in a keys file.</summary>
-public sealed class KeyedSilo : IAsyncLifetime
+public class KeyedSilo : IAsyncLifetime
 {
+    private readonly string[] _extraArgs;
+
+    public KeyedSilo() : this([]) { }
+
+    protected KeyedSilo(string[] extraArgs) => _extraArgs = extraArgs;
+
     public string KeysFile { get; } = Path.Combine(Path.GetTempPath(), $"risk-keys-{Guid.NewGuid():N}.jsonl");
     public Dictionary<string, string> Keys { get; } = [];
     public Dictionary<string, string> Lines { get; } = [];
@@ -18,7 +24,7 @@ public sealed class KeyedSilo : IAsyncLifetime
     {
         foreach (var role in new[] { "gateway", "analyst", "admin" }) await NewKey($"test-{role}", role);
         await File.WriteAllLinesAsync(KeysFile, Lines.Values);
-        Silo = new SiloProcess(["--storage", "memory", "--api-keys", KeysFile]);
+        Silo = new SiloProcess(["--storage", "memory", "--api-keys", KeysFile, .. _extraArgs]);
         await Silo.InitializeAsync();
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Risk.Contracts;
 
 namespace Risk.Grains.Tests;
@@ -41,6 +42,26 @@ public class FailedWriteTests(FaultyStorageCluster fixture) : IClassFixture<Faul
 
         Assert.Equal(OverrideAction.None, (await AccountRisk("fault-ann")).Override);
         Assert.Equal(before.Version, (await Policy.Get()).Version);
+    }
+
+    [Fact]
+    public async Task A_failed_write_is_counted_by_the_kind_of_grain_that_made_it()
+    {
+        // Only this class fails writes, and its tests run one at a time: what the collector sees is this test's.
+        using var failures = new MetricCollector<long>(null, RiskMetrics.MeterName, "risk.state.write_failures");
+        fixture.Faults.Arm("fault-dan");
+        fixture.Faults.Arm("192.0.2.94");
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => Policy.SetOverride(EntityKind.Account, "fault-dan", OverrideAction.Block, "test"));
+            await Assert.ThrowsAnyAsync<Exception>(() => Policy.SetOverride(EntityKind.Ip, "192.0.2.94", OverrideAction.Block, "test"));
+        }
+        finally { fixture.Faults.Disarm(); }
+
+        var counted = failures.GetMeasurementSnapshot().Select(m => (m.Value, Grain: m.Tags["grain"])).OrderBy(m => m.Grain).ToArray();
+        Assert.Equal(new (long, object?)[] { (1, "account"), (1, "ip") }, counted);
+        await Policy.SetOverride(EntityKind.Account, "fault-dan", OverrideAction.Block, "test");
+        Assert.Equal(2, failures.GetMeasurementSnapshot().Count);
     }
 
     [Fact]

@@ -15,12 +15,15 @@ public sealed class CheckpointBudget : IDisposable
 {
     private readonly TokenBucketRateLimiter? _bucket;
     private readonly int _perSecond;
+    /// <summary>What one more waiting entity adds to <see cref="Backlog"/>, as <see cref="RiskMetrics.StateBacklog"/> counts it.</summary>
+    private readonly double _secondsPerWrite;
     private long _waiting;
 
     public CheckpointBudget(IOptions<RiskGrainOptions> options)
     {
         _perSecond = options.Value.CheckpointWritesPerSecond;
         if (_perSecond <= 0) return;
+        _secondsPerWrite = 1.0 / _perSecond;
         var tokensPerPeriod = Math.Max(1, _perSecond / 10);
         _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
@@ -49,8 +52,8 @@ public sealed class CheckpointBudget : IDisposable
             using var lease = _bucket.AttemptAcquire();
             taken = lease.IsAcquired;
         }
-        if (taken && waiting) Interlocked.Decrement(ref _waiting);
-        else if (!taken && !waiting) Interlocked.Increment(ref _waiting);
+        if (taken && waiting) Left();
+        else if (!taken && !waiting) Joined();
         waiting = !taken;
         return taken;
     }
@@ -59,8 +62,20 @@ public sealed class CheckpointBudget : IDisposable
     public void Leave(ref bool waiting)
     {
         if (!waiting) return;
-        Interlocked.Decrement(ref _waiting);
+        Left();
         waiting = false;
+    }
+
+    private void Joined()
+    {
+        Interlocked.Increment(ref _waiting);
+        RiskMetrics.StateBacklog.Add(_secondsPerWrite);
+    }
+
+    private void Left()
+    {
+        Interlocked.Decrement(ref _waiting);
+        RiskMetrics.StateBacklog.Add(-_secondsPerWrite);
     }
 
     public void Dispose() => _bucket?.Dispose();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,12 +11,17 @@ namespace Risk.Grains;
 /// a grain timer checkpoints it, and deactivation flushes what is left. The timer exists only while state is
 /// dirty, so a hundred thousand idle accounts cost no timer ticks. Timer checkpoints draw on the silo's
 /// <see cref="CheckpointBudget"/>; one refused waits another interval plus the budget's backlog. Operator actions call
-/// <see cref="WriteThrough"/> instead, so they are stored before they are acknowledged.
+/// <see cref="WriteThrough"/> instead, so they are stored before they are acknowledged. What is dirty and what storage
+/// failed is counted by grain kind (<see cref="RiskMetrics.StateDirty"/>, <see cref="RiskMetrics.StateWriteFailures"/>).
 /// </summary>
 public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, IOptions<RiskGrainOptions> options) : Grain
     where TState : new()
 {
+    private static readonly ConcurrentDictionary<Type, KeyValuePair<string, object?>> Kinds = new();
+
     private bool _dirty;
+    /// <summary>Whether this activation is in <see cref="RiskMetrics.StateDirty"/>: it holds changes not yet stored.</summary>
+    private bool _counted;
     private bool _waiting;
     private IGrainTimer? _checkpoint;
     private CheckpointBudget? _budget;
@@ -26,11 +32,32 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
 
     private CheckpointBudget Budget => _budget ??= ServiceProvider.GetRequiredService<CheckpointBudget>();
 
+    /// <summary>The metrics' "grain" tag: AccountGrain is "account", ModelCatalogGrain "model_catalog".</summary>
+    private KeyValuePair<string, object?> Kind => Kinds.GetOrAdd(GetType(), static type => new("grain", KindOf(type.Name)));
+
+    private static string KindOf(string typeName)
+    {
+        var name = typeName.EndsWith("Grain", StringComparison.Ordinal) ? typeName[..^"Grain".Length] : typeName;
+        return string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    }
+
+    /// <summary>
+    /// Brings <see cref="RiskMetrics.StateDirty"/> up to date. Called after a write has settled, not before it starts:
+    /// a checkpoint clears the flag while it writes (to catch changes made meanwhile), and the count must not dip then.
+    /// </summary>
+    private void CountDirty()
+    {
+        if (_counted == _dirty) return;
+        _counted = _dirty;
+        RiskMetrics.StateDirty.Add(_dirty ? 1 : -1, Kind);
+    }
+
     protected void MarkDirty() => MarkDirty(options.Value.CheckpointInterval);
 
     private void MarkDirty(TimeSpan due)
     {
         _dirty = true;
+        CountDirty();
         if (options.Value.CheckpointInterval == Timeout.InfiniteTimeSpan) return;
         _checkpoint ??= this.RegisterGrainTimer(CheckpointDue, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
     }
@@ -43,7 +70,13 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
             Conflicted(ex);
             throw;
         }
+        catch
+        {
+            RiskMetrics.StateWriteFailures.Add(1, Kind);
+            throw;
+        }
         _dirty = false;
+        CountDirty();
         Budget.Leave(ref _waiting);
     }
 
@@ -56,6 +89,9 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         finally
         {
             Budget.Leave(ref _waiting);
+            // What is still dirty now (a failed write, or not flushed on shutdown) goes with the activation.
+            _dirty = false;
+            CountDirty();
         }
     }
 
@@ -87,6 +123,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     private void Conflicted(InconsistentStateException e)
     {
         _dirty = false;
+        CountDirty();
         RiskMetrics.StateConflicts.Add(1);
         ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(GetType())
             .LogError(e, "Storage holds a newer record for {GrainId}; this activation is dropped and the next reads it", this.GetGrainId());
@@ -109,7 +146,12 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         catch
         {
             _dirty = true;
+            RiskMetrics.StateWriteFailures.Add(1, Kind);
             throw;
+        }
+        finally
+        {
+            CountDirty();
         }
     }
 }
