@@ -5,13 +5,18 @@ namespace Risk.Client;
 /// <summary>How often, and how patiently, a batch that did not arrive is sent again.</summary>
 /// <param name="Attempts">Sends in all, the first included.</param>
 /// <param name="FirstBackoff">The wait before the first retry; each later wait doubles, up to <paramref name="MaxBackoff"/>.</param>
+/// <param name="AttemptTimeout">How long one send may take before it counts as failed and is sent again (a minute
+/// by default). A call whose silo died may otherwise wait out ingest's own five-minute limit; if it was applied
+/// after all, its events' ids make the second send a duplicate.</param>
 /// <remarks>
 /// The defaults span about 40 seconds of waiting: longer than the cluster takes to declare a killed silo dead and
 /// move its grains, so a batch caught by a crash arrives once the survivors have taken over.
 /// </remarks>
-public sealed record IngestRetryPolicy(int Attempts = 10, TimeSpan? FirstBackoff = null, TimeSpan? MaxBackoff = null)
+public sealed record IngestRetryPolicy(int Attempts = 10, TimeSpan? FirstBackoff = null, TimeSpan? MaxBackoff = null, TimeSpan? AttemptTimeout = null)
 {
     public static readonly IngestRetryPolicy Default = new();
+
+    public TimeSpan Timeout => AttemptTimeout ?? TimeSpan.FromMinutes(1);
 
     public TimeSpan Backoff(int retry)
     {
@@ -52,7 +57,8 @@ public static class IngestRetries
             IReadOnlyList<Rejection> again = [];
             try
             {
-                var receipt = await client.Send(pending.Length == batch.Count ? batch : pending.Select(i => batch[i]).ToArray());
+                var receipt = await client.Send(pending.Length == batch.Count ? batch : pending.Select(i => batch[i]).ToArray())
+                    .WaitAsync(policy.Timeout, cancellationToken);
                 (accepted, duplicates) = (accepted + receipt.Accepted, duplicates + receipt.Duplicates);
                 again = receipt.Rejections.Where(r => r.Reason.StartsWith(NotApplied, StringComparison.Ordinal)).ToArray();
                 refused.AddRange(receipt.Rejections.Except(again).Select(r => r with { Index = pending[r.Index] }));
