@@ -114,24 +114,26 @@ public sealed class AccountGrain(
     public async Task<EntityRisk> GetRisk() => Risk(await Policies.Get());
 
     /// <summary>For exports and explanations, not the request path: asks the cluster for its latest view first.</summary>
-    public async Task<AccountVerdict> GetVerdict()
-    {
-        var policy = await Policies.Get();
-        var cluster = State.HomeCluster is { } home ? await GrainFactory.Grain<IClusterGrain>(home).GetRisk() : State.Cluster;
-        return new AccountVerdict(
-            State.Account ?? GrainKeys.Decode(this.GetPrimaryKeyString()),
-            DecisionRules.Decide(policy, Risk(policy, cluster), State.Ip, State.Proxy),
-            cluster?.ClusterId,
-            State.FirstFlaggedAt,
-            Profile.Events,
-            Profile.Events == 0 ? null : Profile.LastSeen);
-    }
+    public async Task<AccountVerdict> GetVerdict() => Verdict(await Policies.Get(), await LatestCluster());
+
+    /// <summary>The cluster's latest view: a push from it is one-way and may still be on its way.</summary>
+    private async Task<ClusterRisk?> LatestCluster() =>
+        State.HomeCluster is { } home ? await GrainFactory.Grain<IClusterGrain>(home).GetRisk() : State.Cluster;
+
+    private AccountVerdict Verdict(PolicyView policy, ClusterRisk? cluster) => new(
+        State.Account ?? GrainKeys.Decode(this.GetPrimaryKeyString()),
+        DecisionRules.Decide(policy, Risk(policy, cluster), State.Ip, State.Proxy),
+        cluster?.ClusterId,
+        State.FirstFlaggedAt,
+        Profile.Events,
+        Profile.Events == 0 ? null : Profile.LastSeen);
 
     public async Task<AccountExplanation> Explain()
     {
         var policy = await Policies.Get();
-        return new AccountExplanation(await GetVerdict(), Profile.Measure(), Profile.Assess(policy).ToRisk(Override, Profile.Events),
-            State.Cluster, State.Ip, State.Proxy, State.Campaign.Mark(policy, Profile.LastSeen),
+        var cluster = await LatestCluster();
+        return new AccountExplanation(Verdict(policy, cluster), Profile.Measure(), Profile.Assess(policy).ToRisk(Override, Profile.Events),
+            cluster, State.Ip, State.Proxy, State.Campaign.Mark(policy, Profile.LastSeen),
             Profile.Ring is { } ring && ring.IsActive(policy, Profile.LastSeen)
                 ? new RingMark(FamilyKeys.For(ring.Family), ring.Members, ring.Since, ring.Until(policy)) : null);
     }
