@@ -97,4 +97,25 @@ public class FailedWriteTests(FaultyStorageCluster fixture) : IClassFixture<Faul
         await Policy.SetOverride(EntityKind.Ip, "192.0.2.93", OverrideAction.Block, "test", expires: DateTime.UtcNow.AddDays(90));
         Assert.Equal(OverrideAction.Block, (await fixture.Grains.GetGrain<IIpGrain>(GrainKeys.Ip("192.0.2.93")).GetRisk()).Override);
     }
+
+    [Fact]
+    public async Task An_account_deactivated_while_storage_is_away_keeps_trying_and_stores_its_state_when_it_returns()
+    {
+        var ts = new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc);
+        await fixture.Grains.GetGrain<IIngestGrain>(0).Ingest(
+            Enumerable.Range(0, 3).Select(i => new RiskEvent(ts.AddMinutes(i), "outage-dee", "198.18.5.5")).ToArray());
+        fixture.Faults.Arm("outage-dee");
+        try
+        {
+            // Idle collection takes the account while its writes fail; storage comes back two seconds later.
+            var collected = fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            fixture.Faults.Disarm();
+            await collected;
+        }
+        finally { fixture.Faults.Disarm(); }
+
+        // A new activation reads what the old one stored on its way out.
+        Assert.Equal(3, (await fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account("outage-dee")).GetVerdict()).Events);
+    }
 }

@@ -84,7 +84,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     {
         try
         {
-            if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown || options.Value.FlushOnShutdown) await Checkpoint(cancellationToken);
+            if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown || options.Value.FlushOnShutdown) await FlushWithRetries(cancellationToken);
         }
         finally
         {
@@ -92,6 +92,27 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
             // What is still dirty now (a failed write, or not flushed on shutdown) goes with the activation.
             _dirty = false;
             CountDirty();
+        }
+    }
+
+    /// <summary>
+    /// The last write of an activation that is going: a storage outage gets retries, half a second doubling, for as
+    /// long as Orleans lets the deactivation run, before what is dirty goes with it.
+    /// </summary>
+    private async Task FlushWithRetries(CancellationToken cancellationToken)
+    {
+        for (var wait = TimeSpan.FromMilliseconds(500); ; wait *= 2)
+        {
+            try
+            {
+                await Checkpoint(cancellationToken);
+                return;
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                try { await Task.Delay(wait, cancellationToken); }
+                catch (OperationCanceledException) { throw new TimeoutException($"{this.GetGrainId()} could not store its state before it was deactivated"); }
+            }
         }
     }
 
@@ -147,6 +168,9 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         {
             _dirty = true;
             RiskMetrics.StateWriteFailures.Add(1, Kind);
+            // Kept active while storage is away, so that idle collection does not take unsaved state with it; the
+            // timer tries again an interval later.
+            if (options.Value.CheckpointInterval != Timeout.InfiniteTimeSpan) DelayDeactivation(options.Value.CheckpointInterval * 3);
             throw;
         }
         finally
