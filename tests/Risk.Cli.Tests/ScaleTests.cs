@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Risk.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace Risk.Cli.Tests;
+
+/// <summary>A fourth silo joins during a replay on three, then one leaves with SIGTERM, as an operator scales.</summary>
+[Collection(AzuriteCollection.Name)]
+public class ScaleTests(Azurite azurite, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_silo_that_joins_and_one_that_leaves_with_SIGTERM_during_a_replay_lose_no_event_and_ingest_goes_on()
+    {
+        Assert.NotNull(azurite.Tables);
+        var id = "scale-" + Guid.NewGuid().ToString("N")[..8];
+        string[] silo = ["--storage", "azurite", "--clustering", "azure", "--Risk:ClusterId", id, "--Risk:ServiceId", id,
+            "--Risk:TableName", Azurite.NewTableName(), "--advertise", "127.0.0.1"];
+        string[] client = ["--Risk:Clustering", "azure", "--Risk:ClusterId", id, "--Risk:ServiceId", id];
+        var silos = new List<SiloProcess> { new(silo), new(silo), new(silo) };
+        var dir = Directory.CreateTempSubdirectory("risk-scale-").FullName;
+        SiloProcess? leavingSilo = null;
+        try
+        {
+            foreach (var s in silos) await s.InitializeAsync();
+            var simulated = await Programs.Cli(["simulate", "--scenario", "demo", "--scale", "8", "--seed", "11", "--out", dir]);
+            Assert.True(simulated.ExitCode == 0, simulated.Stderr);
+            var events = Path.Combine(dir, "events.jsonl");
+            var expected = File.ReadLines(events).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("account").GetString()!)
+                .GroupBy(a => a).ToDictionary(g => g.Key, g => (long)g.Count());
+            var export = Path.Combine(dir, "accounts.jsonl");
+
+            var clock = Stopwatch.StartNew();
+            var rates = new List<(double At, long Applied)>();
+            using var sampling = new CancellationTokenSource();
+            var sampler = Sample(silos, rates, clock, sampling.Token);
+            var replay = Programs.Exec("dotnet", [Programs.Risk, "replay", "--events", events, "--batch-size", "500", "--json",
+                "--export-accounts", export, .. client], TimeSpan.FromMinutes(4));
+
+            // Under way on three silos first (the replay's own start takes a few seconds).
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(200))
+                lock (rates) if (rates.Count > 0 && rates[^1].Applied >= 10_000) break;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var joined = clock.Elapsed.TotalSeconds;
+            var fourth = new SiloProcess(silo);
+            await fourth.InitializeAsync();
+            lock (silos) silos.Add(fourth);
+            var ready = clock.Elapsed.TotalSeconds;
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            var leaving = leavingSilo = silos[0];
+            var left = clock.Elapsed.TotalSeconds;
+            lock (silos) silos.Remove(leaving);
+            Assert.Equal(0, await leaving.Terminate(TimeSpan.FromSeconds(90)));
+            var gone = clock.Elapsed.TotalSeconds;
+
+            var run = await replay;
+            var done = clock.Elapsed.TotalSeconds;
+            await sampling.CancelAsync();
+            await sampler;
+
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            var summary = JsonDocument.Parse(run.Stdout.Trim().Split('\n')[^1]).RootElement;
+            var total = expected.Values.Sum();
+            Assert.Equal(total, summary.GetProperty("accepted").GetInt64());
+            // Every account answers. Counter state that moved with the leaving silo's grains is measured, not yet held to
+            // zero: a grain that reactivates elsewhere before its old activation has stored may skip the read (the
+            // stored-keys filter has not heard of the key yet), and what the old one applied is then lost.
+            var verdicts = File.ReadLines(export).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+            Assert.Equal(expected.Count, verdicts.Length);
+            var lost = verdicts.Sum(v => Math.Max(0, expected[v.GetProperty("account").GetString()!] - v.GetProperty("events").GetInt64()));
+            foreach (var line in leaving.Log.Split('\n').Where(l => l.StartsWith("warn:") || l.StartsWith("fail:")).Take(10)) output.WriteLine("leaving silo: " + line);
+            foreach (var s in silos)
+                foreach (var line in s.Log.Split('\n').Where(l => l.StartsWith("fail:") || l.Contains("newer record")).Take(5)) output.WriteLine("silo: " + line);
+
+            double Rate(double from, double to)
+            {
+                (double At, long Applied)[] inside;
+                lock (rates) inside = rates.Where(r => r.At >= from && r.At <= to).ToArray();
+                return inside.Length < 2 ? double.NaN : (inside[^1].Applied - inside[0].Applied) / (inside[^1].At - inside[0].At);
+            }
+            // Ingest goes on through both changes.
+            Assert.True(Rate(ready, left) > 0 && Rate(gone, done) > 0, "no events were applied on four silos, or on three after one left");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{total} events: {Rate(0, joined):0} events/s on three silos, {Rate(joined, ready):0} while a fourth joined, " +
+                $"{Rate(ready, left):0} on four, {Rate(left, gone):0} while one left (SIGTERM, {gone - left:0.0} s), {Rate(gone, done):0} on three after; " +
+                $"replay {done:0.0} s, {summary.GetProperty("retries").GetInt64()} sends retried; counter state lost in the handoff: {lost} events"));
+        }
+        finally
+        {
+            foreach (var s in silos) await s.DisposeAsync();
+            if (leavingSilo is not null) await leavingSilo.DisposeAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Every half second, the events the live silos have applied, from their /metrics.</summary>
+    private static async Task Sample(List<SiloProcess> silos, List<(double, long)> into, Stopwatch clock, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var last = new System.Collections.Concurrent.ConcurrentDictionary<int, long>();
+        while (!ct.IsCancellationRequested)
+        {
+            SiloProcess[] live;
+            lock (silos) live = [.. silos];
+            await Task.WhenAll(live.Select(async s =>
+            {
+                try
+                {
+                    var text = await http.GetStringAsync(new Uri(s.Http, "/metrics"), ct);
+                    last[s.HttpPort] = (long)text.Split('\n').Where(l => l.StartsWith("risk_events_accepted_total", StringComparison.Ordinal))
+                        .Sum(l => double.Parse(l[(l.IndexOf(' ') + 1)..].Split(' ')[0], CultureInfo.InvariantCulture));
+                }
+                catch (Exception) when (!ct.IsCancellationRequested) { } // a silo on its way in or out keeps its last count
+            }));
+            lock (into) into.Add((clock.Elapsed.TotalSeconds, last.Values.Sum()));
+            try { await Task.Delay(500, ct); } catch (OperationCanceledException) { }
+        }
+    }
+}
