@@ -1,12 +1,8 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Orleans.TestingHost;
 using Risk.Client.Gateway;
 using Risk.Contracts;
-using Risk.Grains;
-using Risk.Silo;
+using Risk.Tests.Shared;
 
 namespace Risk.Client.Tests;
 
@@ -19,40 +15,23 @@ public sealed class CallFaults
 }
 
 /// <summary>A one-silo cluster whose calls fail as <see cref="CallFaults"/> says, as a dying silo or a dropped connection fails them.</summary>
-public sealed class FlakyCluster : IAsyncLifetime
+public sealed class FlakyCluster : EmbeddedCluster
 {
     public CallFaults Faults { get; } = new();
-    public InProcessTestCluster Cluster { get; private set; } = null!;
-    public RiskClient Client => new(Cluster.Client);
 
-    public async Task InitializeAsync()
+    protected override void ConfigureSilo(ISiloBuilder silo)
     {
-        var builder = new InProcessTestClusterBuilder(1);
         var faults = Faults;
-        builder.ConfigureSilo((_, silo) =>
+        silo.AddIncomingGrainCallFilter(async context =>
         {
-            silo.AddRiskStorage(new RiskHostOptions());
-            silo.AddRiskGrains(new ConfigurationBuilder().Build());
-            silo.AddIncomingGrainCallFilter(async context =>
-            {
-                var method = context.InterfaceMethod?.Name;
-                if (method == nameof(IAccountGrain.Observe) && context.TargetId.ToString().Contains(faults.FailObservesOf, StringComparison.Ordinal)
-                    && faults.FailObservesOf.Length > 0 && Interlocked.Decrement(ref faults.FailObserves) >= 0)
-                    throw new TimeoutException("the account's silo did not answer");
-                await context.Invoke();
-                if (method == nameof(IIngestGrain.Ingest) && Interlocked.Decrement(ref faults.LoseIngestAnswers) >= 0)
-                    throw new TimeoutException("the answer was lost on the way back");
-            });
+            var method = context.InterfaceMethod?.Name;
+            if (method == nameof(IAccountGrain.Observe) && context.TargetId.ToString().Contains(faults.FailObservesOf, StringComparison.Ordinal)
+                && faults.FailObservesOf.Length > 0 && Interlocked.Decrement(ref faults.FailObserves) >= 0)
+                throw new TimeoutException("the account's silo did not answer");
+            await context.Invoke();
+            if (method == nameof(IIngestGrain.Ingest) && Interlocked.Decrement(ref faults.LoseIngestAnswers) >= 0)
+                throw new TimeoutException("the answer was lost on the way back");
         });
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-        await Cluster.Silos[0].ServiceProvider.GetRequiredService<PolicyCache>().Subscribed.WaitAsync(TimeSpan.FromSeconds(30));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
     }
 }
 

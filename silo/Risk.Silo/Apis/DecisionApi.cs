@@ -24,7 +24,7 @@ public static class DecisionApi
     {
         try
         {
-            var decision = await gateway.Decide(account ?? "", Blank(ip), Blank(proxy));
+            var decision = await gateway.Decide(account ?? "", HttpExtensions.Blank(ip), HttpExtensions.Blank(proxy));
             return Results.Text(Wire.DecisionJson(decision), "application/json");
         }
         catch (ArgumentException e)
@@ -40,10 +40,7 @@ public static class DecisionApi
     /// </summary>
     private static async Task<IResult> Authz(HttpContext http, RiskGateway gateway, PolicyCache policies)
     {
-        var headers = http.Request.Headers;
-        var account = Blank(headers[AccountHeader].ToString());
-        var ip = Blank(headers["X-Real-IP"].ToString()) ?? Blank(headers["X-Forwarded-For"].ToString().Split(',')[0].Trim());
-        var proxy = Blank(headers[ProxyHeader].ToString());
+        var (account, ip, proxy) = HttpExtensions.Requester(http.Request.Headers);
         if (account is null)
         {
             http.Response.Headers["X-Risk-Reasons"] = "missing_account";
@@ -76,6 +73,4 @@ public static class DecisionApi
                 return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -32,6 +32,20 @@ public static class HttpExtensions
 {
     public const string EventsRateLimit = "events-per-key";
 
+    /// <summary>
+    /// Who sent the request a gateway asks or reports about: X-Risk-Account, the client IP from X-Real-IP (else the
+    /// first X-Forwarded-For), and X-Risk-Proxy; null for each one absent or blank.
+    /// </summary>
+    public static (string? Account, string? Ip, string? Proxy) Requester(IHeaderDictionary headers) => (
+        Header(headers, DecisionApi.AccountHeader),
+        Header(headers, "X-Real-IP") ?? Blank(headers["X-Forwarded-For"].ToString().Split(',')[0].Trim()),
+        Header(headers, DecisionApi.ProxyHeader));
+
+    /// <summary>The header's value; null when it is absent or blank.</summary>
+    public static string? Header(IHeaderDictionary headers, string name) => Blank(headers[name].ToString());
+
+    public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
     /// <summary>The caller's key name; without keys the API is on loopback only, and its caller is this host's.</summary>
     public static string KeyName(ClaimsPrincipal user) => user.Identity?.Name is { Length: > 0 } name ? name : "loopback";
 

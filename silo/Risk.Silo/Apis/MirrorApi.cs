@@ -32,16 +32,15 @@ public static class MirrorApi
     {
         var headers = request.Headers;
         var (model, prompt) = await ReadBody(request, ct);
-        var time = Blank(headers[TimeHeader].ToString());
+        var time = HttpExtensions.Header(headers, TimeHeader);
         DateTime ts;
         if (time is null) ts = DateTime.UtcNow;
         else if (EventReader.ParseTime(time) is { } parsed) ts = parsed;
         else return Refused(request, $"ts: {TimeHeader} must be an ISO-8601 time with Z or an offset");
-        var e = new RiskEvent(ts,
-            Blank(headers[DecisionApi.AccountHeader].ToString())!,
-            Blank(headers["X-Real-IP"].ToString()) ?? Blank(headers["X-Forwarded-For"].ToString().Split(',')[0].Trim())!,
-            Blank(headers[DecisionApi.ProxyHeader].ToString()),
-            Ja4: Blank(headers[Ja4Header].ToString()),
+        var (account, ip, proxy) = HttpExtensions.Requester(headers);
+        // Missing ones are refused by the event rules below, as in any event.
+        var e = new RiskEvent(ts, account!, ip!, proxy,
+            Ja4: HttpExtensions.Header(headers, Ja4Header),
             Model: model,
             Prompt: prompt is null ? null : PromptFeatures.Extract(prompt));
         var problem = EventRules.Check(e, DateTime.UtcNow) ?? (GrainKeys.NormalizeIp(e.Ip) is null ? "ip: not an IPv4 or IPv6 address" : null);
@@ -120,6 +119,4 @@ public static class MirrorApi
         if (text.Length > 0) text.Append('\n');
         text.Append(part);
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -8,8 +8,11 @@ using Risk.Silo;
 namespace Risk.Tests.Shared;
 
 /// <summary>A one-silo cluster on memory storage, as `risk replay --embedded` uses.</summary>
-public sealed class EmbeddedCluster : IAsyncLifetime
+public class EmbeddedCluster : IAsyncLifetime
 {
+    /// <summary>What a test cluster adds to the silo (a call filter, say), after Risk's own registrations.</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo) { }
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public RiskClient Client => new(Cluster.Client);
 
@@ -20,6 +23,7 @@ public sealed class EmbeddedCluster : IAsyncLifetime
         {
             silo.AddRiskStorage(new RiskHostOptions());
             silo.AddRiskGrains(new ConfigurationBuilder().Build());
+            ConfigureSilo(silo);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
