@@ -191,7 +191,7 @@ public class HttpFuzzTests(HttpSilo fixture, ITestOutputHelper output) : IClassF
         for (var i = 0; i < post.Parts.Length; i++)
         {
             var part = post.Parts[i];
-            if (part.MustBeRefused(limit)) Assert.True(refused.ContainsKey(i), $"event {i} was accepted, but a field is at fault");
+            if (part.MustBeRefused(limit)) Assert.True(refused.ContainsKey(i), $"event {i} was accepted, but {part.Faults} is at fault: {part}");
             if (!part.MustBeAccepted(limit) || part.TextOf("ip") is not { } ip) continue;
             if (GrainKeys.NormalizeIp(ip) is null) Assert.StartsWith("ip:", refused.GetValueOrDefault(i) ?? $"event {i} was accepted");
             // An account that has had more ids than it remembers refuses an unknown one from no later than those.

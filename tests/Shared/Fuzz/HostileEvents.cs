@@ -22,7 +22,8 @@ public enum Effect
 /// <param name="Field">The field it sets, or a name of its own for a key outside the contract.</param>
 /// <param name="Text">The value's text, where it is a string that decodes.</param>
 /// <param name="BreaksJson">The value is not JSON at all: the whole line is refused as such.</param>
-public sealed record Member(string Field, byte[] Key, byte[] Value, Effect Effect, string? Text = null, bool BreaksJson = false);
+/// <param name="AgainstTs">Its effect holds against the base event's time only; another reading of ts may change it.</param>
+public sealed record Member(string Field, byte[] Key, byte[] Value, Effect Effect, string? Text = null, bool BreaksJson = false, bool AgainstTs = false);
 
 /// <summary>An event built from a valid one by hostile mutations, and the outcome its members call for.</summary>
 /// <param name="Missing">The contract's fields it leaves out.</param>
@@ -33,9 +34,19 @@ public sealed record HostileEvent(Member[] Members, string[] Missing)
     public byte[] Utf8 { get; } = Write(Members);
 
     /// <summary>Members whose key is one of the contract's fields, with what they do together (a key given twice may go either way).</summary>
-    private Dictionary<string, Effect> Effects { get; } = Members.Where(m => HostileJson.ContractFields.Contains(m.Field))
-        .GroupBy(m => m.Field)
-        .ToDictionary(g => g.Key, g => g.Count() == 1 ? g.Single().Effect : g.All(m => m.Effect == Effect.Harmless) ? Effect.Harmless : Effect.Either);
+    private Dictionary<string, Effect> Effects { get; } = EffectsOf(Members);
+
+    private static Dictionary<string, Effect> EffectsOf(Member[] members)
+    {
+        var effects = members.Where(m => HostileJson.ContractFields.Contains(m.Field))
+            .GroupBy(m => m.Field)
+            .ToDictionary(g => g.Key, g => g.Count() == 1 ? g.Single().Effect : g.All(m => m.Effect == Effect.Harmless) ? Effect.Harmless : Effect.Either);
+        // A time judged against the event's own (an account opened after it) may go either way once ts may be read otherwise.
+        if (effects.GetValueOrDefault("ts") != Effect.Harmless)
+            foreach (var m in members.Where(m => m.AgainstTs && effects.GetValueOrDefault(m.Field) == Effect.Fatal))
+                effects[m.Field] = Effect.Either;
+        return effects;
+    }
 
     public bool TooLong(int maxBytes) => Utf8.Length > maxBytes;
 
@@ -67,6 +78,10 @@ public sealed record HostileEvent(Member[] Members, string[] Missing)
     public string? TextOf(string field) => Members.Where(m => m.Field == field).ToArray() is [var only] ? only.Text : null;
 
     public override string ToString() => HostileJson.Show(Utf8);
+
+    /// <summary>The fields whose values call for a refusal, and the required ones left out: what a failed check reports.</summary>
+    public string Faults => string.Join(", ", Effects.Where(e => e.Value == Effect.Fatal).Select(e => e.Key)
+        .Concat(Missing.Intersect(Required).Select(f => f + " (missing)")));
 
     private static byte[] Write(Member[] members)
     {
@@ -149,9 +164,11 @@ public static class HostileEvents
     }
 
     /// <summary>A time field: the valid spellings of <see cref="ValidTs"/>'s instant, and every way a time can be wrong.</summary>
-    private static Gen<Member> TimeField(string field, string[] valid, string[] invalid, string[] either, bool required) => Gen.Frequency(
+    /// <param name="afterTs">A time refused only because it is too far after <see cref="ValidTs"/>.</param>
+    private static Gen<Member> TimeField(string field, string[] valid, string[] invalid, string[] either, bool required, string? afterTs = null) => Gen.Frequency(
         (3, Gen.OneOf(valid).Select(s => Str(field, s, Effect.Harmless))),
-        (3, Gen.OneOf(invalid).Select(s => Str(field, s, Effect.Fatal))),
+        (3, Gen.OneOf([.. invalid.Select(s => Str(field, s, Effect.Fatal)),
+            .. afterTs is null ? [] : new[] { Str(field, afterTs, Effect.Fatal) with { AgainstTs = true } }])),
         (1, Gen.OneOf(either).Select(s => Str(field, s, Effect.Either))),
         // Any other string is not a time; one that .NET reads as a time might still be taken.
         (1, HostileJson.Text.Select(s => Str(field, s,
@@ -180,8 +197,8 @@ public static class HostileEvents
     // No earliest account creation; at most a day after the event.
     private static readonly Gen<Member> AccountCreated = TimeField("accountCreated",
         ["2026-02-01T00:00:00Z", "2000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "1999-12-31T23:59:59+01:00", "2026-03-02T10:05:00Z", "2026-03-02T12:05:00+02:00"],
-        [.. InvalidTimes, "2026-03-02T10:05:00.001Z", "2999-01-01T00:00:00Z", "9999-12-31T23:59:59Z"],
-        EitherTimes, required: false);
+        [.. InvalidTimes, "2999-01-01T00:00:00Z", "9999-12-31T23:59:59Z"],
+        EitherTimes, required: false, afterTs: "2026-03-02T10:05:00.001Z");
 
     private static Gen<Member> IntField(string field) => Gen.Frequency(
         (3, HostileJson.Number.Select(n => Raw(field, n,
