@@ -61,9 +61,9 @@ public sealed class AccountGrain(
         for (var i = 0; i < batch.Events.Count; i++)
         {
             if (skipped is not null && next < skipped.Count && skipped[next].Position == i) { next++; continue; }
-            var e = batch.Events[i];
-            Profile.Observe(e, e.Model is { } model && batch.Launches?.TryGetValue(model, out var launched) == true ? launched : null, shared);
+            Profile.Observe(batch.Events[i], LaunchOf(batch, batch.Events[i]), shared);
         }
+        Unstored(state => ObserveAgain(state, batch, skipped, shared), batch.Events.Count - (skipped?.Count ?? 0));
         // Scored once per batch, not per event: it decides the cluster report, the status for the network grains,
         // and whether the account is flagged now (the first-flag time is the batch's last event).
         var assessment = Profile.Assess(policy);
@@ -88,6 +88,48 @@ public sealed class AccountGrain(
         ReportToCohort(flagged, linkable);
         ReportToFamilies(policy);
         return new AccountStatus(flagged, linkable ? ClusterId : null, suspect && linkable, skipped);
+    }
+
+    private static DateTime? LaunchOf(AccountBatch batch, RiskEvent e) =>
+        e.Model is { } model && batch.Launches?.TryGetValue(model, out var launched) == true ? launched : null;
+
+    /// <summary>A batch's events applied again over a stored record; those whose ids the record holds were applied there.</summary>
+    private void ObserveAgain(AccountState state, AccountBatch batch, List<SkippedEvent>? skipped, bool shared)
+    {
+        var next = 0;
+        for (var i = 0; i < batch.Events.Count; i++)
+        {
+            if (skipped is not null && next < skipped.Count && skipped[next].Position == i) { next++; continue; }
+            var e = batch.Events[i];
+            if (e.Id is { } id && (state.EventIds ??= new()).Admit(StableHash64.Of("event", id), e.Ts, Options.AccountEventIds) != EventIdCheck.New) continue;
+            state.Profile.Observe(e, LaunchOf(batch, e), shared);
+        }
+        state.Account ??= batch.Events[0].Account;
+    }
+
+    /// <summary>
+    /// The stored record's counters with this activation's events applied over them; of what was heard from other
+    /// grains and told to them, this activation's where it has any (it is the later), else the record's.
+    /// </summary>
+    protected override AccountState Reconcile(AccountState stored, AccountState mine)
+    {
+        var ring = mine.Profile.Ring ?? stored.Profile.Ring;
+        (mine.Profile, mine.EventIds) = (stored.Profile, stored.EventIds);
+        mine.Profile.Ring = ring;
+        mine.Account ??= stored.Account;
+        (mine.Ip, mine.Proxy) = (mine.Ip ?? stored.Ip, mine.Proxy ?? stored.Proxy);
+        if (!mine.ReportedToCluster)
+            (mine.HomeCluster, mine.Cluster, mine.ReportedToCluster, mine.ReportedOwnScore, mine.ReportedFlagged) =
+                (stored.HomeCluster, mine.Cluster ?? stored.Cluster, stored.ReportedToCluster, stored.ReportedOwnScore, stored.ReportedFlagged);
+        mine.Cohort ??= stored.Cohort;
+        if (mine.FamiliesTold == 0)
+            (mine.FamilyRingLike, mine.FamilyCluster, mine.FamiliesTold) = (stored.FamilyRingLike, stored.FamilyCluster, stored.FamiliesTold);
+        mine.FirstFlaggedAt = stored.FirstFlaggedAt is { } first && (mine.FirstFlaggedAt is not { } own || first < own) ? first : mine.FirstFlaggedAt;
+        if (!mine.Campaign.IsSet || stored.Campaign.IsSet && stored.Campaign.RenewedAt > mine.Campaign.RenewedAt) mine.Campaign = stored.Campaign;
+        // An override is written through: the record's is the latest, unless this activation set one since (applied below).
+        (mine.Override, mine.OverrideExpires) = (stored.Override, stored.OverrideExpires);
+        ApplyUnstored(mine);
+        return mine;
     }
 
     /// <summary>The events whose ids say they were applied before, or may have been; null when none.</summary>
@@ -138,14 +180,14 @@ public sealed class AccountGrain(
                 ? new RingMark(FamilyKeys.For(ring.Family), ring.Members, ring.Since, ring.Until(policy)) : null);
     }
 
-    protected override Action OnOverride(OverrideAction action)
+    protected override Action OnOverride(AccountState state, OverrideAction action)
     {
-        State.Account ??= GrainKeys.Decode(this.GetPrimaryKeyString());
+        state.Account ??= GrainKeys.Decode(this.GetPrimaryKeyString());
         // An operator who allows the account, or lifts its override, has answered the evidence the memory held.
         if (action == OverrideAction.Block) return () => { };
-        var (campaign, ring) = (State.Campaign, Profile.Ring);
-        (State.Campaign, Profile.Ring) = (new CampaignMemory(), null);
-        return () => (State.Campaign, Profile.Ring) = (campaign, ring);
+        var (campaign, ring) = (state.Campaign, state.Profile.Ring);
+        (state.Campaign, state.Profile.Ring) = (new CampaignMemory(), null);
+        return () => (state.Campaign, state.Profile.Ring) = (campaign, ring);
     }
 
     public async Task ClusterChanged(ClusterRisk risk)

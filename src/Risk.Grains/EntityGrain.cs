@@ -35,8 +35,8 @@ public abstract class EntityGrain<TState>(
     /// <summary>Brings what the entity holds from other grains up to <paramref name="policy"/> before a watcher reads its risk.</summary>
     protected virtual ValueTask Reweigh(PolicyView policy) => ValueTask.CompletedTask;
 
-    /// <summary>What else an override changes in the state; returns how to undo that, should its write fail.</summary>
-    protected virtual Action OnOverride(OverrideAction action) => () => { };
+    /// <summary>What else an override changes in <paramref name="state"/>; returns how to undo that, should its write fail.</summary>
+    protected virtual Action OnOverride(TState state, OverrideAction action) => () => { };
 
     /// <summary>The override in force now: an operator's expiry is wall-clock time, not event time.</summary>
     protected OverrideAction Override => new OverrideSetting(State.Override, State.OverrideExpires).At(DateTime.UtcNow);
@@ -55,12 +55,18 @@ public abstract class EntityGrain<TState>(
 
     public async Task<OverrideSetting> SetOverride(OverrideAction action, DateTime? expires = null)
     {
+        // Applied again over a record another activation stored, should the write conflict: what was in force is
+        // then the stored record's.
         var before = new OverrideSetting(State.Override, State.OverrideExpires);
-        var undo = OnOverride(action);
-        (State.Override, State.OverrideExpires) = (action, action == OverrideAction.None ? null : expires);
+        var undo = () => { };
         try
         {
-            await WriteThrough();
+            await WriteThrough(state =>
+            {
+                before = new OverrideSetting(state.Override, state.OverrideExpires);
+                undo = OnOverride(state, action);
+                (state.Override, state.OverrideExpires) = (action, action == OverrideAction.None ? null : expires);
+            });
         }
         catch
         {

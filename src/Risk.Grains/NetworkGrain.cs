@@ -28,8 +28,20 @@ public abstract class NetworkGrain(
 
     public async Task<EntityRisk> Observe(IReadOnlyList<NetworkSighting> sightings)
     {
-        foreach (var s in sightings)
-            if (s.EventId == 0 || Admit(s) == EventIdCheck.New) State.Profile.Observe(s);
+        List<NetworkSighting>? admitted = null;
+        for (var i = 0; i < sightings.Count; i++)
+        {
+            var s = sightings[i];
+            if (s.EventId == 0 || Admit(s) == EventIdCheck.New)
+            {
+                State.Profile.Observe(s);
+                admitted?.Add(s);
+            }
+            else admitted ??= [.. sightings.Take(i)];
+        }
+        // Kept to apply again over a record another activation stored; the ids were checked here already.
+        IReadOnlyList<NetworkSighting> applied = admitted ?? sightings;
+        Unstored(state => { foreach (var s in applied) state.Profile.Observe(s); }, applied.Count);
         MarkDirty();
         var policy = await Policies.Get();
         var risk = Risk(policy);
@@ -51,10 +63,29 @@ public abstract class NetworkGrain(
 
     public async Task<EntityRisk> GetRisk() => Risk(await Policies.Get());
 
+    /// <summary>
+    /// The stored record's sketches and counters with this activation's sightings and member notes applied over them;
+    /// the clusters it links, from both.
+    /// </summary>
+    protected override NetworkState Reconcile(NetworkState stored, NetworkState mine)
+    {
+        var links = mine.Profile.Links;
+        links.HubCluster ??= stored.Profile.Links.HubCluster;
+        foreach (var cluster in stored.Profile.Links.Waiting.Where(c => !links.Waiting.Contains(c)).Reverse()) links.Waiting.Insert(0, cluster);
+        if (links.Waiting.Count > HubLinks.WaitingKept) links.Waiting.RemoveRange(0, links.Waiting.Count - HubLinks.WaitingKept);
+        mine.Profile = stored.Profile;
+        mine.Profile.Links = links;
+        // An override is written through: the record's is the latest, unless this activation set one since (applied below).
+        (mine.Override, mine.OverrideExpires) = (stored.Override, stored.OverrideExpires);
+        ApplyUnstored(mine);
+        return mine;
+    }
+
     public async Task NoteMembers(IReadOnlyList<MemberStatus> members)
     {
         var policy = await Policies.Get();
         foreach (var m in members) State.Profile.Observe(m, State.Profile.LastSeen);
+        Unstored(state => { foreach (var m in members) state.Profile.Observe(m, state.Profile.LastSeen); }, members.Count);
         MarkDirty();
         TellWatchers(policy);
         // Flagged and suspect members' clusters meet here: linked once most traffic is flagged, including those seen

@@ -43,6 +43,13 @@ public sealed class RiskGrainOptions
     /// </summary>
     public int NetworkEventIds { get; set; } = 8192;
 
+    /// <summary>
+    /// Events an entity keeps since its last write, to apply them again over a record another activation stored (a
+    /// silo going down may still be storing its activation when the next starts on another silo). Past it, the
+    /// entity yields to such a record with what it applied since; 0 turns the keeping off.
+    /// </summary>
+    public int UnstoredChangesKept { get; set; } = 2048;
+
     /// <summary>How many recently active members a cluster pushes its risk to directly.</summary>
     public int ClusterPushMembers { get; set; } = 64;
 }

@@ -17,7 +17,7 @@ public static class RiskMetrics
     public static readonly Counter<long> ClusterPushes = Meter.CreateCounter<long>("risk.cluster.pushes", "{message}", "Cluster risk pushed back to members");
     public static readonly Counter<long> StateWrites = Meter.CreateCounter<long>("risk.state.writes", "{write}", "Entity state checkpoints written behind");
     public static readonly Counter<long> StateReadsSkipped = Meter.CreateCounter<long>("risk.state.reads.skipped", "{read}", "Activations that skipped the storage read: the stored-keys filter had never seen the key");
-    public static readonly Counter<long> StateConflicts = Meter.CreateCounter<long>("risk.state.conflicts", "{write}", "Writes refused because storage held a newer record; the activation was dropped to read it");
+    public static readonly Counter<long> StateConflicts = Meter.CreateCounter<long>("risk.state.conflicts", "{write}", "Writes refused because storage held a record the activation had not read, by outcome: reconciled (its changes since its last write applied over the record) or dropped (the record won)");
     public static readonly Counter<long> StateWritesDeferred = Meter.CreateCounter<long>("risk.state.writes.deferred", "{write}", "Checkpoints put off to the next interval by the silo's write budget");
     public static readonly Counter<long> StateWriteFailures = Meter.CreateCounter<long>("risk.state.write_failures", "{write}", "Checkpoints and write-throughs that storage failed, tagged by grain kind; a failed checkpoint stays dirty and is tried again an interval later");
     // An up-down counter, not an observable gauge: every grain adds or takes one as it turns dirty or clean, so

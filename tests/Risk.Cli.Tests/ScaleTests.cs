@@ -60,7 +60,8 @@ public class ScaleTests(Azurite azurite, ITestOutputHelper output)
             // zero: a grain that reactivates elsewhere before its old activation has stored may skip the read (the
             // stored-keys filter has not heard of the key yet), and what the old one applied is then lost.
             var (_, lost) = ReplayCluster.Compare(export, expected);
-            foreach (var line in leaving.Log.Split('\n').Where(l => l.StartsWith("warn:") || l.StartsWith("fail:")).Take(10)) output.WriteLine("leaving silo: " + line);
+            var ll = leaving.Log.Split('\n');
+            for (var i = 0; i < ll.Length; i++) if (ll[i].StartsWith("warn:") || ll[i].StartsWith("fail:")) output.WriteLine("leaving silo: " + string.Join(" | ", ll.Skip(i).Take(4)));
             foreach (var s in silos)
                 foreach (var line in s.Log.Split('\n').Where(l => l.StartsWith("fail:") || l.Contains("newer record")).Take(5)) output.WriteLine("silo: " + line);
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Risk.Contracts;
+using Risk.Scoring;
 
 namespace Risk.Grains.Tests;
 
@@ -117,5 +118,64 @@ public class FailedWriteTests(FaultyStorageCluster fixture) : IClassFixture<Faul
 
         // A new activation reads what the old one stored on its way out.
         Assert.Equal(3, (await fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account("outage-dee")).GetVerdict()).Events);
+    }
+
+    // A silo going down may still be storing an activation when the next one starts on another silo, which then reads
+    // the record as it was. Here the other activation's write is the test's own, straight to storage.
+
+    [Fact]
+    public async Task An_account_that_finds_a_record_it_did_not_read_keeps_its_events_and_the_records()
+    {
+        var ts = new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc);
+        RiskEvent Event(int minute, string id) => new(ts.AddMinutes(minute), "twin-eve", "198.18.6.6") { Id = id };
+        using var conflicts = new MetricCollector<long>(null, RiskMetrics.MeterName, "risk.state.conflicts");
+        var account = fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account("twin-eve"));
+        await fixture.Grains.GetGrain<IIngestGrain>(0).Ingest([Event(0, "e-1"), Event(1, "e-2"), Event(2, "e-3")]);
+
+        // The other activation applied e-1 (a retry that reached both) and two events of its own, and an operator blocked
+        // the account there.
+        var record = new GrainState<AccountState>(new AccountState());
+        await fixture.Storage.ReadStateAsync("account", account.GetGrainId(), record);
+        Assert.False(record.RecordExists);
+        foreach (var e in new[] { Event(0, "e-1"), Event(3, "o-1"), Event(4, "o-2") })
+        {
+            record.State!.Profile.Observe(e, null, false);
+            (record.State!.EventIds ??= new()).Admit(StableHash64.Of("event", e.Id!), e.Ts, 64);
+        }
+        record.State!.Override = OverrideAction.Block;
+        await fixture.Storage.WriteStateAsync("account", account.GetGrainId(), record);
+
+        // This activation's write on its way out is refused, and reconciled.
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var verdict = await account.GetVerdict();
+        Assert.Equal(5, verdict.Events);
+        Assert.Equal(OverrideAction.Block, (await account.GetRisk()).Override);
+        Assert.Contains(conflicts.GetMeasurementSnapshot(), m => Equals(m.Tags["outcome"], "reconciled"));
+        Assert.DoesNotContain(conflicts.GetMeasurementSnapshot(), m => Equals(m.Tags["outcome"], "dropped"));
+        // And a retry of any of them is still known.
+        var receipt = await fixture.Grains.GetGrain<IIngestGrain>(0).Ingest([Event(3, "o-1"), Event(2, "e-3")]);
+        Assert.Equal(2, receipt.Duplicates);
+        Assert.Equal(5, (await account.GetVerdict()).Events);
+    }
+
+    [Fact]
+    public async Task An_ip_that_finds_a_record_it_did_not_read_keeps_its_sightings_and_the_records()
+    {
+        var ts = new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc);
+        var ip = fixture.Grains.GetGrain<IIpGrain>(GrainKeys.Ip("198.18.7.7"));
+        await fixture.Grains.GetGrain<IIngestGrain>(0).Ingest(
+            Enumerable.Range(0, 4).Select(i => new RiskEvent(ts.AddMinutes(i), $"twin-ian-{i}", "198.18.7.7")).ToArray());
+
+        var record = new GrainState<NetworkState>(new NetworkState());
+        await fixture.Storage.ReadStateAsync("ip", ip.GetGrainId(), record);
+        for (var i = 0; i < 6; i++) record.State!.Profile.Observe(new NetworkSighting(ts.AddMinutes(10 + i), StableHash64.Of("account", $"twin-other-{i}"), true));
+        await fixture.Storage.WriteStateAsync("ip", ip.GetGrainId(), record);
+
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var risk = await ip.GetRisk();
+        Assert.Equal(10, risk.Events);
+        Assert.Equal(10, risk.Accounts);
     }
 }

@@ -40,6 +40,9 @@ public sealed class FaultyStorageCluster : IAsyncLifetime
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The silo's storage itself, as another activation of a grain, on another silo, writes it.</summary>
+    public IGrainStorage Storage => Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>("healthy");
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);

@@ -13,6 +13,14 @@ namespace Risk.Grains;
 /// <see cref="CheckpointBudget"/>; one refused waits another interval plus the budget's backlog. Operator actions call
 /// <see cref="WriteThrough"/> instead, so they are stored before they are acknowledged. What is dirty and what storage
 /// failed is counted by grain kind (<see cref="RiskMetrics.StateDirty"/>, <see cref="RiskMetrics.StateWriteFailures"/>).
+/// <para>
+/// Orleans may start a grain's next activation on another silo before the last one, on a silo going down, has stored
+/// its state; and a new entity may skip a read that would have found a record (<see cref="SkipAbsentReads"/>). Then
+/// one of the two writes is refused. A grain that keeps its changes since its last write (<see cref="Unstored"/>)
+/// reads the stored record, applies them over it (<see cref="Reconcile"/>) and writes again, so neither activation's
+/// events are lost; one that does not, or whose changes outgrew <see cref="RiskGrainOptions.UnstoredChangesKept"/>,
+/// yields to the stored record.
+/// </para>
 /// </summary>
 public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, IOptions<RiskGrainOptions> options) : Grain
     where TState : new()
@@ -25,6 +33,10 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     private bool _waiting;
     private IGrainTimer? _checkpoint;
     private CheckpointBudget? _budget;
+    /// <summary>The changes applied since the state was last stored or read, in order; null once they outgrew the limit.</summary>
+    private List<Action<TState>>? _unstored = [];
+    /// <summary>What <see cref="_unstored"/> holds, in events.</summary>
+    private int _unstoredEvents;
 
     protected TState State => state.State;
 
@@ -62,9 +74,40 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         _checkpoint ??= this.RegisterGrainTimer(CheckpointDue, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
     }
 
-    protected async Task WriteThrough()
+    /// <summary>
+    /// Keeps a change just applied to the state, to apply it again over a record another activation stored (see
+    /// <see cref="Reconcile"/>). The change must read the state it is given, never this activation's.
+    /// </summary>
+    /// <param name="events">What the change holds, counted against <see cref="RiskGrainOptions.UnstoredChangesKept"/>.</param>
+    protected void Unstored(Action<TState> change, int events = 1)
     {
-        try { await state.WriteStateAsync(); }
+        if (_unstored is null) return;
+        _unstoredEvents += events;
+        if (_unstoredEvents <= options.Value.UnstoredChangesKept) _unstored.Add(change);
+        else _unstored = null;
+    }
+
+    /// <summary>Applies the changes kept since the last write to <paramref name="onto"/>, in their order.</summary>
+    protected void ApplyUnstored(TState onto)
+    {
+        foreach (var change in _unstored ?? []) change(onto);
+    }
+
+    /// <summary>
+    /// The state to store when storage holds a record this activation did not read: <paramref name="stored"/> with
+    /// this activation's changes since its last write applied over it (<see cref="ApplyUnstored"/>), and of what both
+    /// hold otherwise, the newer. Null when the grain cannot tell (the default): the stored record wins.
+    /// </summary>
+    /// <param name="mine">This activation's state; it may be changed and returned.</param>
+    protected virtual TState? Reconcile(TState stored, TState mine) => default;
+
+    /// <summary>Writes now: operator actions are stored before they are acknowledged.</summary>
+    /// <param name="change">The action's change to the state; applied again over the stored record should a write conflict.</param>
+    protected async Task WriteThrough(Action<TState> change)
+    {
+        change(state.State);
+        Unstored(change);
+        try { await Store(CancellationToken.None); }
         catch (InconsistentStateException ex)
         {
             Conflicted(ex);
@@ -72,12 +115,62 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         }
         catch
         {
+            // The caller takes the change back; it must not come back with the next reconciliation.
+            _unstored?.Remove(change);
             RiskMetrics.StateWriteFailures.Add(1, Kind);
             throw;
         }
         _dirty = false;
         CountDirty();
         Budget.Leave(ref _waiting);
+    }
+
+    /// <summary>
+    /// Writes the state; when storage holds a record this activation did not read, reconciles with it and writes again
+    /// (a few times, should another activation write in between). Once stored, the changes kept are no longer needed.
+    /// </summary>
+    private async Task Store(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var kept = _unstored?.Count;
+            try
+            {
+                await state.WriteStateAsync(cancellationToken);
+                // Changes made while the write was out (by an interleaving call) are kept for the next one.
+                if (kept is { } n) _unstored?.RemoveRange(0, n);
+                else _unstored = [];
+                _unstoredEvents = _unstored?.Count ?? 0;
+                return;
+            }
+            catch (InconsistentStateException) when (attempt < 3 && _unstored is not null)
+            {
+                if (!await TryReconcile(cancellationToken)) throw;
+                RiskMetrics.StateConflicts.Add(1, new KeyValuePair<string, object?>("outcome", "reconciled"));
+            }
+        }
+    }
+
+    private async Task<bool> TryReconcile(CancellationToken cancellationToken)
+    {
+        var mine = state.State;
+        try { await state.ReadStateAsync(cancellationToken); }
+        catch
+        {
+            state.State = mine;
+            throw;
+        }
+        var merged = Reconcile(state.State, mine);
+        if (merged is null)
+        {
+            state.State = mine;
+            return false;
+        }
+        state.State = merged;
+        ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(GetType()).LogInformation(
+            "Storage held a record of {GrainId} that this activation had not read; {Changes} changes since its last write were applied over it",
+            this.GetGrainId(), _unstored?.Count);
+        return true;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -138,14 +231,14 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     }
 
     /// <summary>
-    /// Storage holds a record this activation did not read (see <see cref="SkipAbsentReads"/>): what is stored wins.
-    /// The activation goes, with what it applied since it started, and the next one reads the record.
+    /// Storage holds a record this activation did not read, and it cannot be reconciled with: what is stored wins.
+    /// The activation goes, with what it applied since its last write, and the next one reads the record.
     /// </summary>
     private void Conflicted(InconsistentStateException e)
     {
         _dirty = false;
         CountDirty();
-        RiskMetrics.StateConflicts.Add(1);
+        RiskMetrics.StateConflicts.Add(1, new KeyValuePair<string, object?>("outcome", "dropped"));
         ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(GetType())
             .LogError(e, "Storage holds a newer record for {GrainId}; this activation is dropped and the next reads it", this.GetGrainId());
         DeactivateOnIdle();
@@ -157,7 +250,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         _dirty = false;
         try
         {
-            await state.WriteStateAsync(cancellationToken);
+            await Store(cancellationToken);
             RiskMetrics.StateWrites.Add(1);
         }
         catch (InconsistentStateException ex)
