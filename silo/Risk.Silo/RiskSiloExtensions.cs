@@ -7,6 +7,7 @@ using Risk.Client.Gateway;
 using Risk.Grains;
 using Risk.Silo.Auth;
 using Azure.Data.Tables;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Risk.Silo;
@@ -85,10 +86,17 @@ public static class RiskSiloExtensions
         return silo;
     }
 
+    /// <summary>A grain's persistent state: Risk.Grains' classes named for it (AccountState, NetworkState...).</summary>
+    public static bool IsGrainState(Type type) =>
+        type.Assembly == typeof(AccountState).Assembly && type.IsClass && type.Name.EndsWith("State", StringComparison.Ordinal);
+
     /// <summary>The grains' own services and options; storage and clustering are the caller's choice.</summary>
     public static ISiloBuilder AddRiskGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.UseSystemTextJsonGrainStorageSerializer();
+        // Orleans moves an activation to another silo with its state (rebalancing, a silo leaving). The state classes
+        // are stored as JSON and have no Orleans codecs of their own, so they travel as the same JSON.
+        silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: IsGrainState));
         silo.Services.Configure<RiskGrainOptions>(configuration.GetSection(RiskHostOptions.Section));
         silo.Services.AddSingleton<PolicyCache>();
         silo.Services.AddSingleton<IngestSlots>();

@@ -22,9 +22,12 @@ namespace Risk.Grains;
 /// yields to the stored record.
 /// </para>
 /// </summary>
-public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, IOptions<RiskGrainOptions> options) : Grain
+public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, IOptions<RiskGrainOptions> options) : Grain, IGrainMigrationParticipant
     where TState : new()
 {
+    /// <summary>The migration context's key for whether the state that moves holds changes not yet stored.</summary>
+    private const string DirtyKey = "risk.dirty";
+
     private static readonly ConcurrentDictionary<Type, KeyValuePair<string, object?>> Kinds = new();
 
     private bool _dirty;
@@ -171,6 +174,31 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
             "Storage held a record of {GrainId} that this activation had not read; {Changes} changes since its last write were applied over it",
             this.GetGrainId(), _unstored?.Count);
         return true;
+    }
+
+    /// <summary>
+    /// An activation that moves to another silo takes its state along (Orleans carries it), flushed by
+    /// <see cref="OnDeactivateAsync"/> first; should that write have failed, the next activation must know the
+    /// state is still to be stored.
+    /// </summary>
+    public void OnDehydrate(IDehydrationContext dehydrationContext) => dehydrationContext.TryAddValue(DirtyKey, _dirty);
+
+    public void OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        if (rehydrationContext.TryGetValue(DirtyKey, out bool dirty) && dirty)
+        {
+            // What it changed since its last write stayed behind: a conflict now yields to the stored record.
+            _unstored = null;
+            _rehydratedDirty = true;
+        }
+    }
+
+    private bool _rehydratedDirty;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (_rehydratedDirty) MarkDirty();
+        return base.OnActivateAsync(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
