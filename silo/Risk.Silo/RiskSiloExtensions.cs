@@ -47,6 +47,12 @@ public static class RiskSiloExtensions
     {
         silo.Configure<ClusterOptions>(o => { o.ClusterId = options.ClusterId; o.ServiceId = options.ServiceId; });
         silo.UseRiskClustering(options, configuration);
+        // A silo that dies outright is declared dead after NumMissedProbesLimit probes of ProbeTimeout each; until then
+        // its grains answer nothing, and gateways decide by their fail mode. Orleans' 5 s probes made that about 15 s;
+        // 3 s makes it about 9 s, with the probe timeout still stretched while a silo sees itself degraded (GC, CPU
+        // starvation), so that a slow silo is not taken for a dead one. "Risk:Membership" sets any of Orleans' options.
+        silo.Configure<ClusterMembershipOptions>(o => o.ProbeTimeout = TimeSpan.FromSeconds(3));
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Risk:Membership"));
         silo.AddRiskTls(configuration);
         silo.AddRiskStorage(options);
         silo.AddRiskGrains(configuration);
