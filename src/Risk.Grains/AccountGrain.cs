@@ -31,6 +31,9 @@ public sealed class AccountState : IOverrideState
     public int FamiliesTold { get; set; }
     /// <summary>The ids of its latest events; null until an event carries one.</summary>
     public RecentEventIds? EventIds { get; set; }
+    /// <summary>The action the watchlist last heard (challenge or block), with its score; null when not on it.</summary>
+    public DecisionAction? Listed { get; set; }
+    public double ListedScore { get; set; }
 }
 
 /// <summary>An account's standing as last reported to its creation cohort.</summary>
@@ -87,6 +90,7 @@ public sealed class AccountGrain(
         var linkable = (flagged || suspect) && Profile.Ring?.IsActive(policy, Profile.LastSeen) != true;
         ReportToCohort(flagged, linkable);
         ReportToFamilies(policy);
+        TellWatchlist(policy, flagged || State.Ip?.Override == OverrideAction.Block || State.Proxy?.Override == OverrideAction.Block);
         return new AccountStatus(flagged, linkable ? ClusterId : null, suspect && linkable, skipped);
     }
 
@@ -203,6 +207,7 @@ public sealed class AccountGrain(
         ReportToFamilies(policy);
         MarkDirty();
         TellWatchers(policy);
+        TellWatchlist(policy, mayBeFlagged: true);
     }
 
     public async Task RingFound(FamilyRing ring)
@@ -222,6 +227,26 @@ public sealed class AccountGrain(
         NoteIfFlagged(policy, own, WithCluster(own.Score, State.Cluster), State.Cluster, at);
         MarkDirty();
         TellWatchers(policy);
+        TellWatchlist(policy, mayBeFlagged: true);
+    }
+
+    protected override void Overridden(PolicyView policy) => TellWatchlist(policy, mayBeFlagged: true);
+
+    /// <summary>
+    /// Tells the watchlist when the account's decision becomes or stops being a flag, or its score moves materially
+    /// while flagged. One-way. Decided only when it may flag or is listed: most accounts never are.
+    /// </summary>
+    private void TellWatchlist(PolicyView policy, bool mayBeFlagged)
+    {
+        if (!mayBeFlagged && State.Listed is null) return;
+        var decision = DecisionRules.Decide(policy, Risk(policy), State.Ip, State.Proxy);
+        DecisionAction? listed = decision.IsFlagged ? decision.Action : null;
+        if (listed == State.Listed && (listed is null || Math.Abs(decision.Score - State.ListedScore) < policy[Knobs.PushMinScoreChange])) return;
+        (State.Listed, State.ListedScore) = (listed, decision.Score);
+        MarkDirty();
+        _ = GrainFactory.GetGrain<IWatchlistGrain>(IWatchlistGrain.Default).Note(new WatchedAccount(
+            State.Account ?? GrainKeys.Decode(this.GetPrimaryKeyString()), decision.Action, decision.Score, [.. decision.Reasons.Take(5)],
+            ClusterId, Profile.LastIp, Profile.LastProxy, Profile.LastSeen, State.FirstFlaggedAt));
     }
 
     protected override EntityRisk Risk(PolicyView policy) => Risk(policy, State.Cluster);

@@ -38,6 +38,9 @@ public abstract class EntityGrain<TState>(
     /// <summary>What else an override changes in <paramref name="state"/>; returns how to undo that, should its write fail.</summary>
     protected virtual Action OnOverride(TState state, OverrideAction action) => () => { };
 
+    /// <summary>After an override is stored: what else must hear of it.</summary>
+    protected virtual void Overridden(PolicyView policy) { }
+
     /// <summary>The override in force now: an operator's expiry is wall-clock time, not event time.</summary>
     protected OverrideAction Override => new OverrideSetting(State.Override, State.OverrideExpires).At(DateTime.UtcNow);
 
@@ -76,7 +79,9 @@ public abstract class EntityGrain<TState>(
             throw;
         }
         KeepExpiry();
-        TellWatchers(await policies.Get());
+        var policy = await policies.Get();
+        TellWatchers(policy);
+        Overridden(policy);
         return before;
     }
 
