@@ -23,7 +23,8 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
         // Two silos, as deployed for decisions under load: ingest and the entities on one, the replicas that
         // answer gateways' misses on the other.
         await using var silo = await SiloProcess.Start(("Risk:Storage", "memory"), ("Risk:Role", "entities"));
-        await using var reads = await SiloProcess.Start(("Risk:Storage", "memory"), ("Risk:Role", "decisions"), ("Risk:PrimarySiloPort", $"{silo.SiloPort}"));
+        await using var reads = await SiloProcess.Start(("Risk:Storage", "memory"), ("Risk:Role", "decisions"), ("Risk:PrimarySiloPort", $"{silo.SiloPort}"),
+            ("Risk:ClusterId", silo.ClusterId));
         var engine = new EngineBenchmark(silo, scale);
         var ping = await engine.Ping();
         Say($"ping: {ping.CallsPerSecond:N0} calls/s pipelined; sequential p50 {ping.P50:F0} µs, p99 {ping.P99:F0} µs");
@@ -116,12 +117,12 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
     /// <summary>The ingest step again on a silo that writes to Azure Table on Azurite; then the bytes each account left there.</summary>
     private async Task<(double EventsPerSecond, long? BytesPerAccount)> Persisted(BenchTraffic traffic, IngestFigures memory)
     {
-        var ownAzurite = await AzuriteProcess.StartUnlessRunning();
+        var ownAzurite = await AzuriteProcess.StartUnlessGiven();
         var table = "RiskBench" + Guid.NewGuid().ToString("N")[..12];
         try
         {
             IngestFigures ingest;
-            await using (var silo = await SiloProcess.Start(("Risk:Storage", "azurite"), ("Risk:TableName", table), ("Risk:CheckpointInterval", Checkpoint)))
+            await using (var silo = await SiloProcess.Start(("Risk:Storage", "azurite"), ("Risk:AzureConnectionString", AzuriteProcess.ConnectionString), ("Risk:TableName", table), ("Risk:CheckpointInterval", Checkpoint)))
             {
                 await WarmUp(silo, traffic);
                 // At most 4 copies: Azurite (one Node.js process) slows as its table grows.

@@ -49,13 +49,14 @@ root.Subcommands.Add(micro);
 
 // Risk.Benchmarks feed: the decide step's ingest load, in a process of its own (IngestFeed).
 var gatewayPort = new Option<int>("--gateway-port") { Required = true };
+var clusterId = new Option<string>("--cluster-id") { Required = true };
 var scaleName = new Option<string>("--scale") { Required = true };
 var seed = new Option<int>("--seed") { Required = true };
 var copies = new Option<int>("--copies") { Required = true };
 var first = new Option<int>("--first") { Required = true };
 var rate = new Option<double>("--rate") { Required = true };
-var feed = new Command("feed", "Sends copies of the benchmark traffic to a silo at a set rate until stdin gets a line") { gatewayPort, scaleName, seed, copies, first, rate };
-feed.SetAction(async parse => await IngestFeed.Run(parse.GetValue(gatewayPort), Scale.Named(parse.GetValue(scaleName)!), parse.GetValue(seed),
+var feed = new Command("feed", "Sends copies of the benchmark traffic to a silo at a set rate until stdin gets a line") { gatewayPort, clusterId, scaleName, seed, copies, first, rate };
+feed.SetAction(async parse => await IngestFeed.Run(parse.GetValue(gatewayPort), parse.GetValue(clusterId)!, Scale.Named(parse.GetValue(scaleName)!), parse.GetValue(seed),
     parse.GetValue(copies), parse.GetValue(first), parse.GetValue(rate)));
 root.Subcommands.Add(feed);
 return await root.Parse(args).InvokeAsync();
