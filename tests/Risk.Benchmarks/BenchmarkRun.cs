@@ -6,7 +6,7 @@ using Risk.Tests.Shared;
 namespace Risk.Benchmarks;
 
 /// <summary>One run of the harness: every step on this machine, each against the raw Orleans ping of the same run.</summary>
-public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool seedScale, double decideLoad = 0.5)
+public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool failover, bool seedScale, double decideLoad = 0.5)
 {
     private const int Seed = 11;
     /// <summary>The Azurite silo's write-behind interval (the default is 30 s), so that its step pays for writes within its length.</summary>
@@ -58,6 +58,12 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
         if (viaNginx is { } n) Say($"at 1,000 req/s, p99: through nginx {n.WithAuth / 1000:F2} ms with the auth step, {n.Without / 1000:F2} ms without; /v1/authz directly {n.Authz / 1000:F2} ms");
 
         (double EventsPerSecond, long? BytesPerAccount)? persisted = azurite ? await Persisted(traffic, ingest) : null;
+        var step = Stopwatch.StartNew();
+        var killed = failover ? await FailoverBenchmark.Run(scale.FailoverDemoScale) : null;
+        if (killed is { } k)
+            Say($"failover: a silo of three killed during a {k.Events:N0}-event replay on Azurite: every sampled account decided again {k.FailoverSeconds:F1} s after; " +
+                $"{k.EventsLost} events lost, {k.CounterEventsLost:N0} events' counter state lost ({(double)k.CounterEventsLost / k.Events:P1}); " +
+                $"started again and serving in {k.RestartSeconds:F1} s (the step took {step.Elapsed.TotalSeconds:F0} s)");
         var seed = seedScale ? await SeedScale() : null;
 
         return JsonSerializer.Serialize(new
@@ -95,6 +101,12 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
             idle_replica_miss_p99_us = Math.Round(idleMiss, 1),
             nginx_added_p99_ms = viaNginx is { } a ? Math.Round((a.WithAuth - a.Without) / 1000, 2) : (double?)null,
             authz_direct_p99_ms = viaNginx is { } z ? Math.Round(z.Authz / 1000, 2) : (double?)null,
+            failover_events = killed?.Events,
+            failover_s = killed is { } f1 ? Math.Round(f1.FailoverSeconds, 1) : (double?)null,
+            failover_events_lost = killed?.EventsLost,
+            failover_counter_events_lost = killed?.CounterEventsLost,
+            failover_counter_lost_share = killed is { } f2 ? Math.Round((double)f2.CounterEventsLost / f2.Events, 4) : (double?)null,
+            restart_s = killed is { } f3 ? Math.Round(f3.RestartSeconds, 1) : (double?)null,
             seed_scale_events = seed?.Events,
             seed_scale_s = seed is { } s1 ? Math.Round(s1.Seconds, 1) : (double?)null,
             seed_scale_peak_rss_mb = seed is { } s2 ? Math.Round(s2.PeakRssMb) : (double?)null,

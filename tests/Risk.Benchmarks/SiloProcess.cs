@@ -157,7 +157,10 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Ends the silo at once, as a crash would: it writes nothing more.</summary>
     public async Task Kill()
     {
-        _process.Kill(entireProcessTree: true);
+        // This harness's own client goes first, so that it does not log the connection it would lose: what a crash does
+        // to the cluster's other clients is what the steps measure.
+        await _client.StopAsync();
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
     }
 
