@@ -9,6 +9,9 @@
 # uses a table of its own, so a run never replays the demo on top of an earlier one.
 # The demo traffic is the simulator's "demo" scenario, seed 7 (deterministic, written to deploy/demo/);
 # logs and exports go to .risk/.
+#
+# The silo takes a cluster id and ports of this run's own (printed, with how to point `risk` at them), so that a
+# second checkout's run-local.sh, or tests, on the same machine never join it or find its ports taken.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -59,11 +62,29 @@ else
     started_azurite=1
 fi
 
+# Three ports (silo, gateway, HTTP) from a block chosen by this checkout's path, so that a checkout keeps its ports
+# from run to run and two checkouts most likely differ; the next block where one is taken. 26000-31999: under
+# Linux's ephemeral ports (32768 and up), which outgoing connections and the tests' silos take, and above the ports
+# `deploy/azurite.sh start DIR own-ports` takes for test runs. The cluster id is this checkout's and this run's.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+checkout=$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)
+for block in $(seq 0 1999); do
+    SILO_PORT=$((26000 + (checkout + block) % 2000 * 3))
+    GATEWAY_PORT=$((SILO_PORT + 1)) HTTP_PORT=$((SILO_PORT + 2))
+    port_open "$SILO_PORT" || port_open "$GATEWAY_PORT" || port_open "$HTTP_PORT" || break
+done
+CLUSTER_ID=$(printf 'local-%08x-%d' "$checkout" "$$")
+# Every `risk` below (and the silo) reads these.
+export Risk__GatewayPort=$GATEWAY_PORT Risk__ClusterId=$CLUSTER_ID
+
 # Each run is a fresh demo: replaying the same traffic into yesterday's state would count it twice.
 # So every run writes to a table of its own (old ones stay in .azurite until `deploy/azurite.sh reset`).
 TABLE="RiskDemo$(date -u +%Y%m%d%H%M%S)"
-echo "Starting silo on Azure Table storage, table $TABLE (log: $SILO_LOG)..."
-dotnet "$SILO_DLL" --Risk:Storage=azurite --Risk:TableName="$TABLE" </dev/null >"$SILO_LOG" 2>&1 &
+echo "Starting silo on Azure Table storage, table $TABLE (log: $SILO_LOG): cluster $CLUSTER_ID," \
+    "silo port $SILO_PORT, gateway port $GATEWAY_PORT, HTTP http://127.0.0.1:$HTTP_PORT..."
+dotnet "$SILO_DLL" --Risk:Storage=azurite --Risk:TableName="$TABLE" --Risk:ClusterId="$CLUSTER_ID" \
+    --Risk:SiloPort="$SILO_PORT" --Risk:PrimarySiloPort="$SILO_PORT" --Risk:GatewayPort="$GATEWAY_PORT" \
+    --urls "http://127.0.0.1:$HTTP_PORT" </dev/null >"$SILO_LOG" 2>&1 &
 silo_pid=$!
 
 # Ready = the CLI can reach a grain. Each probe is capped so a CLI that keeps
@@ -130,13 +151,14 @@ fi
 
 cat <<MSG
 
-The system is running: silo pid $silo_pid (log $SILO_LOG), Azurite on 127.0.0.1:10000-10002,
-HTTP API on http://127.0.0.1:8080. Ask about the top account (${top_action:-?} ${top_score:-?} above) from another
-terminal in $ROOT:
+The system is running: silo pid $silo_pid (log $SILO_LOG), cluster $CLUSTER_ID, silo port $SILO_PORT,
+gateway port $GATEWAY_PORT, HTTP API on http://127.0.0.1:$HTTP_PORT, Azurite on 127.0.0.1:10000-10002.
+Ask about the top account (${top_action:-?} ${top_score:-?} above) from another terminal in $ROOT:
   alias risk='dotnet $CLI_DLL'     # or install the tool: see README, The risk command line
+  export Risk__GatewayPort=$GATEWAY_PORT Risk__ClusterId=$CLUSTER_ID     # this silo's gateway and cluster, for every risk command
   risk explain ${top:-<account-id>}      # its standing as of its latest event, as above, and why
   risk decide $decide_args      # a request from it now, through the IP and proxy of its latest
-  curl 'http://127.0.0.1:8080/v1/decision?$query'      # the same over HTTP
+  curl 'http://127.0.0.1:$HTTP_PORT/v1/decision?$query'      # the same over HTTP
 (A decision now reads that IP's and proxy's risk as it stands now, after the other accounts' traffic, so its
 score can differ a point or two from the summary's.)
   risk policy show

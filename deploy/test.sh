@@ -28,9 +28,9 @@ if ((${#missing[@]} > 0)); then
     fi
 fi
 
-# Fresh emulator data for every run; stopped however we leave (error, Ctrl-C).
-# If an Azurite is already listening (e.g. deploy/run-local.sh), start is a
-# no-op, the tests use that one, and stop finds no pid file here: also a no-op.
+# Fresh emulator data for every run, on free ports of its own, so that another checkout's test run or a
+# deploy/run-local.sh on this machine never shares it (nor stops it under us); stopped however we leave
+# (error, Ctrl-C).
 AZ_DIR=$(mktemp -d "${TMPDIR:-/tmp}/risk-azurite.XXXXXX")
 cleanup() {
     bash deploy/azurite.sh stop "$AZ_DIR" >/dev/null 2>&1 || true
@@ -39,10 +39,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-bash deploy/azurite.sh start "$AZ_DIR"
+bash deploy/azurite.sh start "$AZ_DIR" own-ports
 
-# Tests that need storage look for this; without it they skip/fail fast.
-export RISK_TEST_AZURITE=UseDevelopmentStorage=true
+# Tests that need storage use this Azurite; without it they start one of their own.
+RISK_TEST_AZURITE=$(<"$AZ_DIR/connection-string")
+export RISK_TEST_AZURITE
 
 mkdir -p "$RESULTS"
 find "$RESULTS" -name '*.trx' -delete

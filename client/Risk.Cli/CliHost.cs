@@ -35,8 +35,10 @@ public static class CliHost
             {
                 ["Risk:Storage"] = "memory",
                 ["Risk:Clustering"] = "localhost",
+                // Ports and a cluster id of its own: two embedded runs, or one beside a silo on the defaults, never meet.
                 ["Risk:SiloPort"] = FreePort().ToString(),
                 ["Risk:GatewayPort"] = FreePort().ToString(),
+                ["Risk:ClusterId"] = "embedded-" + Guid.NewGuid().ToString("N"),
                 // The embedded silo has no remote peers; a certificate meant for reaching a cluster is not its own.
                 ["Risk:Tls:CertificateFile"] = "",
             });

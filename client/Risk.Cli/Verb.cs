@@ -30,7 +30,7 @@ public static class Verb
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync($"error: cannot reach the Risk cluster ({e.GetBaseException().Message}). " +
-                "Is a silo running? Point at one with --Risk:GatewayPort N or --Risk:Clustering azure, or use --embedded where offered.");
+                "Is a silo running? Point at one with --Risk:GatewayPort N and its --Risk:ClusterId, or --Risk:Clustering azure, or use --embedded where offered.");
             return Failed;
         }
         using var _ = host;

@@ -11,7 +11,7 @@ public sealed class RiskHostOptions
     /// <summary>localhost (one machine, default) or azure (membership in Azure Table: several silo processes).</summary>
     public ClusteringKind Clustering { get; set; } = ClusteringKind.Localhost;
 
-    /// <summary>Used for azure storage or clustering; azurite uses the development storage account.</summary>
+    /// <summary>Required for azure storage; with azurite, an Azurite on other ports (else the development storage account).</summary>
     public string? AzureConnectionString { get; set; }
 
     public string ClusterId { get; set; } = "risk";
@@ -55,9 +55,13 @@ public sealed class RiskHostOptions
     /// <summary>all (default), entities, or decisions: which grains this silo hosts (see <see cref="SiloRole"/>).</summary>
     public SiloRole Role { get; set; } = SiloRole.All;
 
-    public string ConnectionString => Storage == StorageKind.Azurite || (Storage == StorageKind.Memory && AzureConnectionString is null)
-        ? AzuriteConnectionString
-        : AzureConnectionString ?? throw new InvalidOperationException("Risk:AzureConnectionString is required for azure storage or clustering");
+    /// <summary>
+    /// Azure storage needs its connection string; with Azurite (or memory storage and azure clustering) it is optional, and
+    /// names an Azurite on other ports than the emulator's defaults, as when several run on one machine.
+    /// </summary>
+    public string ConnectionString => Storage == StorageKind.Azure
+        ? AzureConnectionString ?? throw new InvalidOperationException("Risk:AzureConnectionString is required for azure storage")
+        : AzureConnectionString ?? AzuriteConnectionString;
 
     public const string AzuriteConnectionString = "UseDevelopmentStorage=true";
 }

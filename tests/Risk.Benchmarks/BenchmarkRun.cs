@@ -6,7 +6,7 @@ using Risk.Tests.Shared;
 namespace Risk.Benchmarks;
 
 /// <summary>One run of the harness: every step on this machine, each against the raw Orleans ping of the same run.</summary>
-public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool seedScale, double decideLoad = 0.5)
+public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool failover, bool seedScale, double decideLoad = 0.5)
 {
     private const int Seed = 11;
     /// <summary>The Azurite silo's write-behind interval (the default is 30 s), so that its step pays for writes within its length.</summary>
@@ -23,7 +23,8 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
         // Two silos, as deployed for decisions under load: ingest and the entities on one, the replicas that
         // answer gateways' misses on the other.
         await using var silo = await SiloProcess.Start(("Risk:Storage", "memory"), ("Risk:Role", "entities"));
-        await using var reads = await SiloProcess.Start(("Risk:Storage", "memory"), ("Risk:Role", "decisions"), ("Risk:PrimarySiloPort", $"{silo.SiloPort}"));
+        await using var reads = await SiloProcess.Start(("Risk:Storage", "memory"), ("Risk:Role", "decisions"), ("Risk:PrimarySiloPort", $"{silo.SiloPort}"),
+            ("Risk:ClusterId", silo.ClusterId));
         var engine = new EngineBenchmark(silo, scale);
         var ping = await engine.Ping();
         Say($"ping: {ping.CallsPerSecond:N0} calls/s pipelined; sequential p50 {ping.P50:F0} µs, p99 {ping.P99:F0} µs");
@@ -57,6 +58,12 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
         if (viaNginx is { } n) Say($"at 1,000 req/s, p99: through nginx {n.WithAuth / 1000:F2} ms with the auth step, {n.Without / 1000:F2} ms without; /v1/authz directly {n.Authz / 1000:F2} ms");
 
         (double EventsPerSecond, long? BytesPerAccount)? persisted = azurite ? await Persisted(traffic, ingest) : null;
+        var step = Stopwatch.StartNew();
+        var killed = failover ? await FailoverBenchmark.Run(scale.FailoverDemoScale) : null;
+        if (killed is { } k)
+            Say($"failover: a silo of three killed during a {k.Events:N0}-event replay on Azurite: every sampled account decided again {k.FailoverSeconds:F1} s after; " +
+                $"{k.EventsLost} events lost, {k.CounterEventsLost:N0} events' counter state lost ({(double)k.CounterEventsLost / k.Events:P1}); " +
+                $"started again and serving in {k.RestartSeconds:F1} s (the step took {step.Elapsed.TotalSeconds:F0} s)");
         var seed = seedScale ? await SeedScale() : null;
 
         return JsonSerializer.Serialize(new
@@ -94,6 +101,12 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
             idle_replica_miss_p99_us = Math.Round(idleMiss, 1),
             nginx_added_p99_ms = viaNginx is { } a ? Math.Round((a.WithAuth - a.Without) / 1000, 2) : (double?)null,
             authz_direct_p99_ms = viaNginx is { } z ? Math.Round(z.Authz / 1000, 2) : (double?)null,
+            failover_events = killed?.Events,
+            failover_s = killed is { } f1 ? Math.Round(f1.FailoverSeconds, 1) : (double?)null,
+            failover_events_lost = killed?.EventsLost,
+            failover_counter_events_lost = killed?.CounterEventsLost,
+            failover_counter_lost_share = killed is { } f2 ? Math.Round((double)f2.CounterEventsLost / f2.Events, 4) : (double?)null,
+            restart_s = killed is { } f3 ? Math.Round(f3.RestartSeconds, 1) : (double?)null,
             seed_scale_events = seed?.Events,
             seed_scale_s = seed is { } s1 ? Math.Round(s1.Seconds, 1) : (double?)null,
             seed_scale_peak_rss_mb = seed is { } s2 ? Math.Round(s2.PeakRssMb) : (double?)null,
@@ -116,12 +129,12 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool see
     /// <summary>The ingest step again on a silo that writes to Azure Table on Azurite; then the bytes each account left there.</summary>
     private async Task<(double EventsPerSecond, long? BytesPerAccount)> Persisted(BenchTraffic traffic, IngestFigures memory)
     {
-        var ownAzurite = await AzuriteProcess.StartUnlessRunning();
+        var ownAzurite = await AzuriteProcess.StartUnlessGiven();
         var table = "RiskBench" + Guid.NewGuid().ToString("N")[..12];
         try
         {
             IngestFigures ingest;
-            await using (var silo = await SiloProcess.Start(("Risk:Storage", "azurite"), ("Risk:TableName", table), ("Risk:CheckpointInterval", Checkpoint)))
+            await using (var silo = await SiloProcess.Start(("Risk:Storage", "azurite"), ("Risk:AzureConnectionString", AzuriteProcess.ConnectionString), ("Risk:TableName", table), ("Risk:CheckpointInterval", Checkpoint)))
             {
                 await WarmUp(silo, traffic);
                 // At most 4 copies: Azurite (one Node.js process) slows as its table grows.

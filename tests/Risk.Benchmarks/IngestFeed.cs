@@ -26,7 +26,7 @@ public sealed class IngestFeed
     /// <summary>Starts the feed and returns once it is connected and sending.</summary>
     public static async Task<IngestFeed> Start(SiloProcess silo, Scale scale, int seed, int copies, int first, double perSecond)
     {
-        var process = Programs.Start(Programs.Benchmarks, ["feed", "--gateway-port", $"{silo.GatewayPort}", "--scale", scale.Name,
+        var process = Programs.Start(Programs.Benchmarks, ["feed", "--gateway-port", $"{silo.GatewayPort}", "--cluster-id", silo.ClusterId, "--scale", scale.Name,
             "--seed", $"{seed}", "--copies", $"{copies}", "--first", $"{first}", "--rate", $"{perSecond:F0}"], input: true);
         // The feed says "sending" on stderr once its traffic is made and its client connected.
         while (await process.StandardError.ReadLineAsync() is { } line)
@@ -48,10 +48,10 @@ public sealed class IngestFeed
     /// accounts going on period after period, until a line arrives on stdin; then its figures as one JSON line on
     /// stdout. Thirty simulated weeks is more than any step needs, and the last still ends before today.
     /// </summary>
-    public static async Task Run(int gatewayPort, Scale scale, int seed, int copies, int first, double perSecond)
+    public static async Task Run(int gatewayPort, string clusterId, Scale scale, int seed, int copies, int first, double perSecond)
     {
         var traffic = BenchTraffic.Create(scale.HydraScale, scale.BenignScale, seed);
-        using var client = await SiloProcess.Connect(gatewayPort);
+        using var client = await SiloProcess.Connect(gatewayPort, clusterId);
         using var stop = new CancellationTokenSource();
         _ = Task.Run(async () =>
         {

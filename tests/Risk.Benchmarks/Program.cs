@@ -5,14 +5,15 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Risk.Benchmarks;
 
-// Risk.Benchmarks [--quick|--smoke] [--no-nginx] [--no-azurite] [--no-seed-scale] [--decide-load 0.5]: the engine and the gateway path
-// against a baseline taken in the same run, on this machine. Progress goes to stderr; the last line of stdout
-// is one JSON object for scripts.
+// Risk.Benchmarks [--quick|--smoke] [--no-nginx] [--no-azurite] [--no-failover] [--no-seed-scale] [--decide-load 0.5]: the engine
+// and the gateway path against a baseline taken in the same run, on this machine, and a silo's kill and restart.
+// Progress goes to stderr; the last line of stdout is one JSON object for scripts.
 // Risk.Benchmarks micro [BenchmarkDotNet arguments]: sketches, features and scoring, one part at a time.
-var quick = new Option<bool>("--quick") { Description = "Every step small, under two minutes; no seed-scale step" };
+var quick = new Option<bool>("--quick") { Description = "Every step small, about three minutes; no seed-scale step" };
 var smoke = new Option<bool>("--smoke") { Description = "A few seconds: checks that the harness runs and prints every figure" };
 var noNginx = new Option<bool>("--no-nginx") { Description = "Skip the nginx step" };
-var noAzurite = new Option<bool>("--no-azurite") { Description = "Skip the Azurite step (azurite_vs_memory is then null)" };
+var noAzurite = new Option<bool>("--no-azurite") { Description = "Skip the steps on Azurite: storage (azurite_vs_memory is then null) and failover" };
+var noFailover = new Option<bool>("--no-failover") { Description = "Skip the step that kills and restarts a silo of three on Azurite (its figures are then null)" };
 var noSeedScale = new Option<bool>("--no-seed-scale") { Description = "Skip the 16-million-event step of a full run" };
 var decideLoad = new Option<double>("--decide-load")
 {
@@ -23,11 +24,12 @@ decideLoad.Validators.Add(result =>
 {
     if (result.GetValueOrDefault<double>() is <= 0 or > 1) result.AddError("--decide-load is a share of the maximum: more than 0, at most 1");
 });
-var root = new RootCommand("Measures Risk against what Orleans itself does on this machine") { quick, smoke, noNginx, noAzurite, noSeedScale, decideLoad };
+var root = new RootCommand("Measures Risk against what Orleans itself does on this machine") { quick, smoke, noNginx, noAzurite, noFailover, noSeedScale, decideLoad };
 root.SetAction(async (parse, ct) =>
 {
     var scale = parse.GetValue(smoke) ? Scale.Smoke : parse.GetValue(quick) ? Scale.Quick : Scale.Full;
     var run = new BenchmarkRun(scale, nginx: !parse.GetValue(noNginx), azurite: !parse.GetValue(noAzurite),
+        failover: !parse.GetValue(noAzurite) && !parse.GetValue(noFailover),
         seedScale: scale == Scale.Full && !parse.GetValue(noSeedScale), decideLoad: parse.GetValue(decideLoad));
     Console.WriteLine(await run.Execute());
     return 0;
@@ -49,13 +51,14 @@ root.Subcommands.Add(micro);
 
 // Risk.Benchmarks feed: the decide step's ingest load, in a process of its own (IngestFeed).
 var gatewayPort = new Option<int>("--gateway-port") { Required = true };
+var clusterId = new Option<string>("--cluster-id") { Required = true };
 var scaleName = new Option<string>("--scale") { Required = true };
 var seed = new Option<int>("--seed") { Required = true };
 var copies = new Option<int>("--copies") { Required = true };
 var first = new Option<int>("--first") { Required = true };
 var rate = new Option<double>("--rate") { Required = true };
-var feed = new Command("feed", "Sends copies of the benchmark traffic to a silo at a set rate until stdin gets a line") { gatewayPort, scaleName, seed, copies, first, rate };
-feed.SetAction(async parse => await IngestFeed.Run(parse.GetValue(gatewayPort), Scale.Named(parse.GetValue(scaleName)!), parse.GetValue(seed),
+var feed = new Command("feed", "Sends copies of the benchmark traffic to a silo at a set rate until stdin gets a line") { gatewayPort, clusterId, scaleName, seed, copies, first, rate };
+feed.SetAction(async parse => await IngestFeed.Run(parse.GetValue(gatewayPort), parse.GetValue(clusterId)!, Scale.Named(parse.GetValue(scaleName)!), parse.GetValue(seed),
     parse.GetValue(copies), parse.GetValue(first), parse.GetValue(rate)));
 root.Subcommands.Add(feed);
 return await root.Parse(args).InvokeAsync();

@@ -17,9 +17,9 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly IHost _client;
 
-    private SiloProcess(Process process, IHost client, Uri http, int gatewayPort, int siloPort)
+    private SiloProcess(Process process, IHost client, Uri http, int gatewayPort, int siloPort, string clusterId)
     {
-        (_process, _client, Http, GatewayPort, SiloPort) = (process, client, http, gatewayPort, siloPort);
+        (_process, _client, Http, GatewayPort, SiloPort, ClusterId) = (process, client, http, gatewayPort, siloPort, clusterId);
         Grains = client.Services.GetRequiredService<IGrainFactory>();
     }
 
@@ -28,6 +28,9 @@ public sealed class SiloProcess : IAsyncDisposable
     public int GatewayPort { get; }
     public int SiloPort { get; }
     public int ProcessId => _process.Id;
+
+    /// <summary>Its cluster's id: one of its own unless its settings named one, so that it never meets another run's silos.</summary>
+    public string ClusterId { get; }
 
     public long RssBytes => Status("VmRSS:");
     public long PeakRssBytes => Status("VmHWM:");
@@ -57,46 +60,84 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <param name="settings">Extra configuration, e.g. ("Risk:Storage", "azurite").</param>
-    public static async Task<SiloProcess> Start(params (string Key, string Value)[] settings)
-    {
-        int gatewayPort = Programs.FreePort(), siloPort = Programs.FreePort(), httpPort = Programs.FreePort();
-        var args = new List<string>
-        {
-            "--Risk:SiloPort", $"{siloPort}", "--Risk:PrimarySiloPort", $"{siloPort}", "--Risk:GatewayPort", $"{gatewayPort}",
-            "--urls", $"http://127.0.0.1:{httpPort}", "--Logging:LogLevel:Default", "Warning",
-        };
-        foreach (var (key, value) in settings) args.AddRange([$"--{key}", value]);
-        var process = Programs.Start(Programs.Silo, args);
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
+    /// <param name="settings">Extra configuration, e.g. ("Risk:Storage", "azurite"); ("Risk:ClusterId", id) joins that cluster.</param>
+    public static Task<SiloProcess> Start(params (string Key, string Value)[] settings) =>
+        Start(settings.SelectMany(s => new[] { $"--{s.Key}", s.Value }).ToArray());
 
-        try
+    /// <summary>A silo with these command-line arguments on free loopback ports, once it is ready (/readyz) and its client connected.</summary>
+    public static async Task<SiloProcess> Start(string[] args)
+    {
+        var at = Array.LastIndexOf(args, "--Risk:ClusterId");
+        var clusterId = at >= 0 ? args[at + 1] : "bench-" + Guid.NewGuid().ToString("N")[..12];
+        // A free port can be taken by another process between the look and the bind: then start again on others.
+        for (var attempt = 1; ; attempt++)
         {
-            var client = await Connect(gatewayPort);
-            var silo = new SiloProcess(process, client, new Uri($"http://127.0.0.1:{httpPort}"), gatewayPort, siloPort);
-            // A decisions silo may answer before it knows the entities silo's grain types, and its client learns
-            // them only on its next refresh (Risk's client asks every 5 s).
-            for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(250))
+            int gatewayPort = Programs.FreePort(), siloPort = Programs.FreePort(), httpPort = Programs.FreePort();
+            var process = Programs.Start(Programs.Silo,
+            [
+                "--Risk:ClusterId", clusterId, "--Risk:ServiceId", clusterId,
+                "--Risk:SiloPort", $"{siloPort}", "--Risk:PrimarySiloPort", $"{siloPort}", "--Risk:GatewayPort", $"{gatewayPort}",
+                "--urls", $"http://127.0.0.1:{httpPort}", "--Logging:LogLevel:Default", "Warning", .. args,
+            ]);
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            var http = new Uri($"http://127.0.0.1:{httpPort}");
+            try
             {
-                try
+                if (!await Ready(http, process))
                 {
-                    await silo.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
-                    return silo;
+                    var log = await Exited(process, stdout, stderr);
+                    if (attempt < 3 && log.Contains("Address already in use", StringComparison.Ordinal)) continue;
+                    throw new InvalidOperationException("the silo did not become ready:\n" + log[^Math.Min(4000, log.Length)..]);
                 }
-                catch (ArgumentException) when (DateTime.UtcNow < deadline) { } // "Could not find an implementation"
+                var client = await Connect(gatewayPort, clusterId);
+                var silo = new SiloProcess(process, client, http, gatewayPort, siloPort, clusterId);
+                // A decisions silo may answer before it knows the entities silo's grain types, and its client learns
+                // them only on its next refresh (Risk's client asks every 5 s).
+                for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(250))
+                {
+                    try
+                    {
+                        await silo.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();
+                        return silo;
+                    }
+                    catch (ArgumentException) when (DateTime.UtcNow < deadline) { } // "Could not find an implementation"
+                }
             }
-        }
-        catch
-        {
-            // Not handed to the caller, so nobody else would end it: a failed start once left a silo running for an hour.
-            process.Kill(entireProcessTree: true);
-            throw;
+            catch
+            {
+                // Not handed to the caller, so nobody else would end it: a failed start once left a silo running for an hour.
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+                throw;
+            }
         }
     }
 
-    /// <summary>A started Orleans client of the silo at <paramref name="gatewayPort"/>, waiting while it starts.</summary>
-    public static async Task<IHost> Connect(int gatewayPort)
+    /// <summary>Whether /readyz answered 200 (the silo is Active in its cluster and reads the policy) within 90 s, polled every 100 ms.</summary>
+    private static async Task<bool> Ready(Uri http, Process process)
+    {
+        using var client = new HttpClient { BaseAddress = http, Timeout = TimeSpan.FromSeconds(10) };
+        for (var deadline = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < deadline && !process.HasExited; await Task.Delay(100))
+        {
+            try
+            {
+                if ((await client.GetAsync("/readyz")).IsSuccessStatusCode) return true;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { } // not listening yet
+        }
+        return false;
+    }
+
+    /// <summary>What a silo that failed to start printed, once it has ended.</summary>
+    private static async Task<string> Exited(Process process, Task<string> stdout, Task<string> stderr)
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        return await stdout + await stderr;
+    }
+
+    /// <summary>A started Orleans client of the silo of cluster <paramref name="clusterId"/> at <paramref name="gatewayPort"/>, waiting while it starts.</summary>
+    public static async Task<IHost> Connect(int gatewayPort, string clusterId)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -104,6 +145,8 @@ public sealed class SiloProcess : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error); // refused connects while the silo starts
         builder.Configuration["Risk:GatewayPort"] = $"{gatewayPort}";
+        builder.Configuration["Risk:ClusterId"] = clusterId;
+        builder.Configuration["Risk:ServiceId"] = clusterId;
         builder.Configuration["Risk:ConnectAttempts"] = "60";
         builder.AddRiskClient();
         var client = builder.Build();
@@ -114,7 +157,10 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Ends the silo at once, as a crash would: it writes nothing more.</summary>
     public async Task Kill()
     {
-        _process.Kill(entireProcessTree: true);
+        // This harness's own client goes first, so that it does not log the connection it would lose: what a crash does
+        // to the cluster's other clients is what the steps measure.
+        await _client.StopAsync();
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
     }
 

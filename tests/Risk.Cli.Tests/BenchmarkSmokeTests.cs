@@ -32,6 +32,7 @@ public class BenchmarkSmokeTests
             "persisted_bytes_per_account", "hot_vs_spread", "idle_ping_p99_us", "idle_replica_miss_p99_us",
             "replica_miss_p50_us", "replica_miss_p99_us", "replica_miss_latency_ratio",
             "decisions_silo_ping_p99_under_ingest_us", "replica_miss_vs_decisions_silo_ping_under_ingest",
+            "failover_events", "failover_s", "restart_s",
         ];
         foreach (var name in names) Assert.True(figures.GetProperty(name).GetDouble() > 0, name);
         // Both silos' GC pauses under ingest, read over EventPipe, and the pushes that reached the gateway during the
@@ -39,5 +40,8 @@ public class BenchmarkSmokeTests
         string[] counted = ["silo_gc_pause_share_under_ingest", "silo_gc_pause_max_ms_under_ingest", "decisions_silo_gc_pause_max_ms_under_ingest", "gateway_pushes_during_misses",
             "replica_calls_during_held_misses"];
         foreach (var name in counted) Assert.True(figures.GetProperty(name).GetDouble() >= 0, name);
+        // A killed silo loses no event the replay sent: what it failed is sent again. Its unsaved counter state it may lose.
+        Assert.Equal(0, figures.GetProperty("failover_events_lost").GetInt64());
+        Assert.True(figures.GetProperty("failover_counter_events_lost").GetInt64() >= 0);
     }
 }

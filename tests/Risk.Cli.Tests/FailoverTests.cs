@@ -33,7 +33,7 @@ public class FailoverTests(Azurite azurite, ITestOutputHelper output)
             await silos[1].DisposeAsync(); // SIGKILL
             // Failover as a gateway sees it: until every sampled account is decided again rather than by the fail
             // mode, some of them lived on the dead silo.
-            var failover = EveryAccountDecided(silos[0], expected.Keys.Take(40).ToArray(), killedAt);
+            var failover = ReplayCluster.EveryAccountDecided(silos[0].Http, expected.Keys.Take(40), killedAt);
             var run = await replay;
             var afterKill = killedAt.Elapsed;
             var failedOverIn = await failover;
@@ -65,22 +65,5 @@ public class FailoverTests(Azurite azurite, ITestOutputHelper output)
             foreach (var s in silos) await s.DisposeAsync();
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    /// <summary>How long after <paramref name="since"/> began every account got a decision that the fail mode did not make.</summary>
-    private static async Task<TimeSpan> EveryAccountDecided(SiloProcess silo, string[] accounts, Stopwatch since)
-    {
-        using var http = new HttpClient { BaseAddress = silo.Http, Timeout = TimeSpan.FromSeconds(30) };
-        var pending = new HashSet<string>(accounts);
-        while (pending.Count > 0 && since.Elapsed < TimeSpan.FromMinutes(3))
-        {
-            foreach (var account in pending.ToArray())
-            {
-                var decision = await http.GetStringAsync($"/v1/decision?account={Uri.EscapeDataString(account)}");
-                if (!decision.Contains("risk_unavailable", StringComparison.Ordinal)) pending.Remove(account);
-            }
-            if (pending.Count > 0) await Task.Delay(500);
-        }
-        return since.Elapsed;
     }
 }

@@ -21,9 +21,9 @@ public class MultiSiloTests(Azurite azurite)
         Assert.NotNull(azurite.Tables);
         var id = prefix + Guid.NewGuid().ToString("N")[..8];
         return (id,
-            ["--storage", "azurite", "--clustering", "azure", "--advertise", "127.0.0.1", "--Risk:ClusterId", id, "--Risk:ServiceId", id,
-             "--Risk:TableName", Azurite.NewTableName()],
-            ["--Risk:ClusterId", id, "--Risk:ServiceId", id]);
+            ["--storage", "azurite", "--Risk:AzureConnectionString", Azurite.ConnectionString, "--clustering", "azure", "--advertise", "127.0.0.1",
+             "--Risk:ClusterId", id, "--Risk:ServiceId", id, "--Risk:TableName", Azurite.NewTableName()],
+            ["--Risk:ClusterId", id, "--Risk:ServiceId", id, "--Risk:AzureConnectionString", Azurite.ConnectionString]);
     }
 
     [Fact]
@@ -105,6 +105,7 @@ public class MultiSiloTests(Azurite azurite)
         builder.Configuration["Risk:Clustering"] = "azure";
         builder.Configuration["Risk:ClusterId"] = clusterId;
         builder.Configuration["Risk:ServiceId"] = clusterId;
+        builder.Configuration["Risk:AzureConnectionString"] = Azurite.ConnectionString;
         builder.AddRiskClient();
         var host = builder.Build();
         await host.StartAsync();

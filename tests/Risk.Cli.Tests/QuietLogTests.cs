@@ -14,7 +14,7 @@ public class QuietLogTests(Azurite azurite)
         Assert.NotNull(azurite.Tables);
         var id = "quiet" + Guid.NewGuid().ToString("N")[..8];
         // Azure storage, so the stop flushes dirty state, as a production silo's does.
-        var silo = new SiloProcess(["--storage", "azurite", "--Risk:ClusterId", id, "--Risk:ServiceId", id, "--Risk:TableName", Azurite.NewTableName()]);
+        var silo = new SiloProcess(["--storage", "azurite", "--Risk:AzureConnectionString", Azurite.ConnectionString, "--Risk:ClusterId", id, "--Risk:ServiceId", id, "--Risk:TableName", Azurite.NewTableName()]);
         await silo.InitializeAsync();
         try
         {

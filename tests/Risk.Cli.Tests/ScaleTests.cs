@@ -98,9 +98,7 @@ public class ScaleTests(Azurite azurite, ITestOutputHelper output)
             {
                 try
                 {
-                    var text = await http.GetStringAsync(new Uri(s.Http, "/metrics"), ct);
-                    last[s.HttpPort] = (long)text.Split('\n').Where(l => l.StartsWith("risk_events_accepted_total", StringComparison.Ordinal))
-                        .Sum(l => double.Parse(l[(l.IndexOf(' ') + 1)..].Split(' ')[0], CultureInfo.InvariantCulture));
+                    last[s.HttpPort] = await ReplayCluster.AcceptedEvents(http, s.Http, ct);
                 }
                 catch (Exception) when (!ct.IsCancellationRequested) { } // a silo on its way in or out keeps its last count
             }));

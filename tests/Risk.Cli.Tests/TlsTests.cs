@@ -122,7 +122,7 @@ public class TlsTests(TlsSilo tls) : IClassFixture<TlsSilo>
     {
         // A cluster of its own: a silo that leaves the class's silo's cluster would be missed there until declared dead.
         var first = new SiloProcess(tls.SiloArgs(Certificates.Silo("tls-primary", Certificates.ClusterCa)));
-        var second = new SiloProcess(tls.SiloArgs(Certificates.Silo("tls-secondary", Certificates.ClusterCa)), primarySiloPort: first.SiloPort);
+        var second = new SiloProcess(tls.SiloArgs(Certificates.Silo("tls-secondary", Certificates.ClusterCa)), join: first);
         try
         {
             await first.InitializeAsync();
@@ -131,6 +131,7 @@ public class TlsTests(TlsSilo tls) : IClassFixture<TlsSilo>
             // An Orleans client of the second silo's gateway, as a .NET gateway embeds it, sees both silos active.
             var builder = Host.CreateApplicationBuilder();
             builder.Configuration["Risk:GatewayPort"] = second.GatewayPort.ToString();
+            builder.Configuration["Risk:ClusterId"] = second.ClusterId;
             builder.Configuration["Risk:Tls:CertificateFile"] = Certificates.Gateway("tls-cluster-client", Certificates.ClusterCa).Pfx;
             builder.Configuration["Risk:Tls:CertificatePassword"] = TestCertificates.Password;
             builder.Configuration["Risk:Tls:CaFile"] = Certificates.ClusterCaPem;

@@ -52,7 +52,7 @@ public class AdvertisedAddressTests(Azurite azurite)
         var (siloPort, gatewayPort, httpPort) = (Programs.FreePort(), Programs.FreePort(), Programs.FreePort());
         var command = new SiloCommand(
         [
-            "dotnet", Programs.Silo, "--storage", "memory", "--clustering", "azure", "--Risk:ClusterId", id, "--Risk:ServiceId", id,
+            "dotnet", Programs.Silo, "--storage", "memory", "--clustering", "azure", "--Risk:AzureConnectionString", Azurite.ConnectionString, "--Risk:ClusterId", id, "--Risk:ServiceId", id,
             "--Risk:SiloPort", siloPort.ToString(), "--Risk:GatewayPort", gatewayPort.ToString(), "--urls", $"http://127.0.0.1:{httpPort}",
             .. addresses,
         ], new Dictionary<string, string>(), Programs.Root);

@@ -19,7 +19,7 @@ public static class StorageCluster
         }).Build();
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddRiskStorage(new RiskHostOptions { Storage = StorageKind.Azurite, TableName = tableName });
+            silo.AddRiskStorage(new RiskHostOptions { Storage = StorageKind.Azurite, AzureConnectionString = Azurite.ConnectionString, TableName = tableName });
             silo.AddRiskGrains(configuration);
         });
         var cluster = builder.Build();

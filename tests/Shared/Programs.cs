@@ -61,11 +61,21 @@ public static class Programs
         return Process.Start(info)!;
     }
 
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A loopback port that nothing listens on (the system picks it), never one this process has handed out before, so
+    /// that silos and servers a test starts at once never get the same port however soon they bind.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut) if (HandedOut.Add(port)) return port;
+        }
     }
 
     private static string FindRoot()

@@ -7,7 +7,7 @@ namespace Risk.Silo.Tests.Deploy;
 /// <summary>
 /// The command deploy/Dockerfile runs, with the image's environment, run here as a process from the build output: the
 /// image's WORKDIR is where Risk.Silo.dll sits, so is the working directory here. Only what cannot work on this machine
-/// is changed: memory storage and localhost clustering (no storage account), free ports, and a keys file of the test's
+/// is changed: memory storage and localhost clustering (no storage account), free ports and a cluster of its own, and a keys file of the test's
 /// own at the place the image reads one.
 /// </summary>
 public class ImageEntrypointTests
@@ -36,7 +36,9 @@ public class ImageEntrypointTests
             var listen = new UriBuilder(command[urls]) { Port = port }.Uri.ToString().TrimEnd('/');
             command[urls] = listen;
             var siloPort = Programs.FreePort().ToString();
-            command.AddRange(["--Risk:SiloPort", siloPort, "--Risk:PrimarySiloPort", siloPort, "--Risk:GatewayPort", Programs.FreePort().ToString()]);
+            var clusterId = "entrypoint-" + Guid.NewGuid().ToString("N")[..8];
+            command.AddRange(["--Risk:SiloPort", siloPort, "--Risk:PrimarySiloPort", siloPort, "--Risk:GatewayPort", Programs.FreePort().ToString(),
+                "--Risk:ClusterId", clusterId, "--Risk:ServiceId", clusterId]);
 
             var started = DateTime.UtcNow;
             await using var silo = new SiloCommand(command, environment, Path.GetDirectoryName(Programs.Silo)!);
