@@ -126,6 +126,9 @@ public static class Knobs
     /// <exception cref="KeyNotFoundException">The code has no weight (overrides, for one).</exception>
     public static PolicyKnob WeightOf(string reasonCode) => WeightOfCode[reasonCode];
 
+    /// <summary>Each weighted reason code with its weight knob.</summary>
+    public static IReadOnlyDictionary<string, PolicyKnob> WeightsByCode => WeightOfCode;
+
     private static PolicyKnob Knob(string key, double @default, double min, double max, string meaning)
     {
         var knob = new PolicyKnob(Declared.Count, key, @default, min, max, meaning);
@@ -159,6 +162,19 @@ public static class PolicyCatalog
         if (!ByKey.TryGetValue(key, out var knob)) return $"unknown policy key '{key}'; see `risk policy show`";
         if (double.IsNaN(value) || value < knob.Min || value > knob.Max) return $"{key} must be between {knob.Min} and {knob.Max}";
         return null;
+    }
+
+    /// <summary>
+    /// Every knob whose value differs between two policies, in catalogue order, with its value under each. Values are
+    /// as decisions read them: a knob a stored policy lacks is at its default, so a knob added later is no difference.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (double From, double To)> Differences(RiskPolicy from, RiskPolicy to)
+    {
+        var (a, b) = (new PolicyView(from), new PolicyView(to));
+        var differences = new Dictionary<string, (double, double)>();
+        foreach (var knob in Knobs.All)
+            if (a[knob] != b[knob]) differences[knob.Key] = (a[knob], b[knob]);
+        return differences;
     }
 
     /// <summary>Pairs of knobs whose values must not cross: the first at most the second.</summary>
