@@ -21,7 +21,27 @@ public sealed class RiskClient(IGrainFactory grains)
 
     public Task<RiskPolicy> SetPolicy(string key, double value, string actor) => Policy.Set(key, value, actor);
 
+    public Task<RiskPolicy> ChangePolicy(IReadOnlyDictionary<string, double> settings, string actor, string? reason = null) =>
+        Policy.Change(settings, actor, reason);
+
     public Task<IReadOnlyList<PolicyChange>> PolicyHistory(int max = 100) => Policy.History(max);
+
+    public Task<PolicyVersions> PolicyVersions(int max) => Policy.Versions(max);
+
+    public Task<RiskPolicy> PolicyAt(long version) => Policy.At(version);
+
+    public Task<RiskPolicy> RollbackPolicy(long version, string actor, string? reason) => Policy.Rollback(version, actor, reason);
+
+    public Task<ShadowPolicy> SetShadow(IReadOnlyDictionary<string, double> settings, string actor, string? reason) => Policy.SetShadow(settings, actor, reason);
+
+    public Task<ShadowPolicy?> ClearShadow(string actor, string? reason) => Policy.ClearShadow(actor, reason);
+
+    /// <summary>The latest shadow and what gateways reported of it so far; null if none was ever set.</summary>
+    public async Task<(ShadowPolicy Shadow, ShadowCounts Counts)?> ShadowReport()
+    {
+        if (await Policy.GetShadow() is not { } shadow) return null;
+        return (shadow, await grains.GetGrain<IShadowReportGrain>(IPolicyGrain.Default).Get(shadow.Id));
+    }
 
     public Task<RiskPolicy> SetOverride(EntityKind kind, string id, OverrideAction action, string actor, DateTime? expires = null) =>
         Policy.SetOverride(kind, id, action, actor, expires: expires);

@@ -34,6 +34,37 @@ public interface IPolicyGrain : IGrainWithStringKey
     [Alias("History"), ReadOnly, AlwaysInterleave]
     Task<IReadOnlyList<PolicyChange>> History(int max);
 
+    /// <summary>The latest <paramref name="max"/> versions that changed settings, newest first, each with the settings it put in force.</summary>
+    [Alias("Versions"), ReadOnly, AlwaysInterleave]
+    Task<PolicyVersions> Versions(int max);
+
+    /// <summary>The settings in force at <paramref name="version"/>, rebuilt from the settings changes kept since.</summary>
+    /// <exception cref="ArgumentException">No such version, or one older than every change kept can bring back.</exception>
+    [Alias("At"), ReadOnly, AlwaysInterleave]
+    Task<RiskPolicy> At(long version);
+
+    /// <summary>Brings back the settings of <paramref name="version"/> as a new version. Overrides are not settings: they stay.</summary>
+    /// <exception cref="ArgumentException">A version that cannot be rebuilt, or whose settings are the ones in force.</exception>
+    [Alias("Rollback"), AdminOnly]
+    Task<RiskPolicy> Rollback(long version, string actor, string? reason);
+
+    /// <summary>
+    /// Puts a candidate in shadow: the live policy with <paramref name="settings"/> over it. Decisions are then made under
+    /// both and compared; only the live policy is enforced. Replaces a shadow already set.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown key, a value out of range, settings that make no sense with the live
+    /// policy, or a knob a decision cannot be weighed under from the risks it reads.</exception>
+    [Alias("SetShadow"), AdminOnly]
+    Task<ShadowPolicy> SetShadow(IReadOnlyDictionary<string, double> settings, string actor, string? reason);
+
+    /// <summary>Ends the shadow; its report stays readable until the next one is set. Null when none was in force.</summary>
+    [Alias("ClearShadow"), AdminOnly]
+    Task<ShadowPolicy?> ClearShadow(string actor, string? reason);
+
+    /// <summary>The latest shadow, in force or ended; null if none was ever set.</summary>
+    [Alias("GetShadow"), ReadOnly, AlwaysInterleave]
+    Task<ShadowPolicy?> GetShadow();
+
     [Alias("Subscribe")]
     Task Subscribe(IPolicyObserver observer);
 }
@@ -44,4 +75,8 @@ public interface IPolicyObserver : IGrainObserver
 {
     [Alias("PolicyChanged")]
     Task PolicyChanged(RiskPolicy policy);
+
+    /// <summary>A shadow was set or ended. Gateways compare their decisions under it; silos ignore it.</summary>
+    [Alias("ShadowChanged")]
+    Task ShadowChanged(ShadowPolicy shadow);
 }

@@ -36,6 +36,9 @@ public sealed partial class PolicyCache(IGrainFactory grains, ILogger<PolicyCach
         return Task.CompletedTask;
     }
 
+    /// <summary>Shadows are compared where decisions are answered, by the gateways (the silo's own HTTP one included).</summary>
+    public Task ShadowChanged(ShadowPolicy shadow) => Task.CompletedTask;
+
     private async Task<PolicyView> Load()
     {
         var policy = await grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).Get();

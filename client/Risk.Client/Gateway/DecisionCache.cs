@@ -13,7 +13,8 @@ namespace Risk.Client.Gateway;
 /// </summary>
 public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
 {
-    private readonly record struct Entry(Decision Decision, Stamp Stamp, long At);
+    /// <param name="Shadow">The shadow policy's action for the same risks; null when none was in force.</param>
+    private readonly record struct Entry(Decision Decision, DecisionAction? Shadow, Stamp Stamp, long At);
 
     /// <param name="Version">The push count when it was last pushed: a stamp taken before a push differs.</param>
     /// <param name="Risk">Null when unknown, or when the replica went (and the watch with it).</param>
@@ -58,9 +59,15 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     /// <summary>The policy as this gateway knows it; null until the first push or read.</summary>
     public LatestPolicy Policy { get; } = new();
 
+    /// <summary>The shadow policy as this gateway knows it, and what its decisions would have been under it.</summary>
+    public ShadowComparison Shadow { get; } = new();
+
     public long Now => _time.GetTimestamp();
 
-    public bool TryGet(string account, string? ip, string? proxy, out Decision decision)
+    public bool TryGet(string account, string? ip, string? proxy, out Decision decision) => TryGet(account, ip, proxy, out decision, out _);
+
+    /// <param name="shadow">The shadow policy's action cached with the decision; null when none was in force.</param>
+    public bool TryGet(string account, string? ip, string? proxy, out Decision decision, out DecisionAction? shadow)
     {
         // The entry holds its entities' grain keys: a hit looks their versions up without encoding the ids again.
         if (_entries.TryGetValue((account, ip, proxy), out var e)
@@ -71,20 +78,21 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
             && Now - e.At < _ttlTicks)
         {
             Interlocked.Increment(ref Hits);
-            decision = e.Decision;
+            (decision, shadow) = (e.Decision, e.Shadow);
             return true;
         }
         Interlocked.Increment(ref Misses);
-        decision = null!;
+        (decision, shadow) = (null!, null);
         return false;
     }
 
     /// <param name="stamp">Taken before the decision was asked for, so a push that raced with it wins.</param>
-    public void Put(string account, string? ip, string? proxy, Decision decision, Stamp stamp)
+    /// <param name="shadow">The shadow policy's action for the same risks, answered with every hit; null when none is in force.</param>
+    public void Put(string account, string? ip, string? proxy, Decision decision, Stamp stamp, DecisionAction? shadow = null)
     {
         // Bounded: when full, start again rather than grow; the hot decisions come straight back.
         if (_entries.Count >= _capacity) _entries.Clear();
-        _entries[(account, ip, proxy)] = new Entry(decision, stamp, Now);
+        _entries[(account, ip, proxy)] = new Entry(decision, shadow, stamp, Now);
     }
 
     /// <summary>The entities' grain keys, with their versions and the policy epoch now.</summary>
@@ -142,6 +150,13 @@ public sealed class DecisionCache : IDecisionObserver, IPolicyObserver
     public Task PolicyChanged(RiskPolicy policy)
     {
         if (Policy.Apply(policy).Changed) Clear();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Cached decisions carry the old shadow's action, or none: they are made again, from the held risks.</summary>
+    public Task ShadowChanged(ShadowPolicy shadow)
+    {
+        if (Shadow.Apply(shadow)) Clear();
         return Task.CompletedTask;
     }
 

@@ -77,8 +77,9 @@ public sealed partial class RiskGateway : BackgroundService
 
     public ValueTask<Decision> Decide(string account, string? ip = null, string? proxy = null, CancellationToken ct = default)
     {
-        if (Cache.TryGet(account, ip, proxy, out var cached))
+        if (Cache.TryGet(account, ip, proxy, out var cached, out var shadow))
         {
+            Cache.Shadow.Count(cached, shadow, account);
             _metrics.Decided(cached, GatewayMetrics.FromCache);
             return ValueTask.FromResult(cached);
         }
@@ -99,7 +100,7 @@ public sealed partial class RiskGateway : BackgroundService
             return new(FromReplicas(account, ip, proxy, stamp, policy, observer,
                 Current(accountRisk, policy), Current(ipRisk, policy), Current(proxyRisk, policy), ct));
         var decision = DecisionRules.Decide(under, accountRisk, ipRisk, proxyRisk);
-        Cache.Put(account, ip, proxy, decision, stamp);
+        Cache.Put(account, ip, proxy, decision, stamp, Cache.Shadow.Compare(under, decision, account, accountRisk, ipRisk, proxyRisk));
         _metrics.Decided(decision, GatewayMetrics.FromHeld);
         return ValueTask.FromResult(decision);
     }
@@ -121,7 +122,7 @@ public sealed partial class RiskGateway : BackgroundService
             // of yet, leaves them under no version it holds.
             var under = WeighedUnder(Cache.Policy, accountRisk.Result!, ipRisk.Result, proxyRisk.Result) ?? policy;
             var decision = DecisionRules.Decide(under, accountRisk.Result!, ipRisk.Result, proxyRisk.Result);
-            Cache.Put(account, ip, proxy, decision, stamp);
+            Cache.Put(account, ip, proxy, decision, stamp, Cache.Shadow.Compare(under, decision, account, accountRisk.Result!, ipRisk.Result, proxyRisk.Result));
             _metrics.Decided(decision, GatewayMetrics.FromGrains);
             return decision;
         }
@@ -221,6 +222,7 @@ public sealed partial class RiskGateway : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _ = KeepPolicyWatch(stoppingToken);
+        _ = KeepReportingShadow(stoppingToken);
         var batch = new List<RiskEvent>(_options.BatchSize);
         var reader = _queue.Reader;
         while (!stoppingToken.IsCancellationRequested)
@@ -291,8 +293,41 @@ public sealed partial class RiskGateway : BackgroundService
             var policies = _grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default);
             await policies.Subscribe(_policyRef!).WaitAsync(TimeSpan.FromSeconds(5));
             await Cache.PolicyChanged(await policies.Get().WaitAsync(TimeSpan.FromSeconds(5)));
+            if (await policies.GetShadow().WaitAsync(TimeSpan.FromSeconds(5)) is { } shadow) await Cache.ShadowChanged(shadow);
         }
         catch (Exception e) { LogWatchFailed(e); }
+    }
+
+    /// <summary>Sends what was counted under the shadow policy since the last report; a report that fails is sent with the next.</summary>
+    public async Task ReportShadow()
+    {
+        var report = _grains.GetGrain<IShadowReportGrain>(IPolicyGrain.Default);
+        foreach (var (shadowId, counts) in Cache.Shadow.Take())
+        {
+            try { await report.Add(shadowId, counts).WaitAsync(TimeSpan.FromSeconds(5)); }
+            catch (Exception e)
+            {
+                Cache.Shadow.Restore(shadowId, counts);
+                LogShadowReportFailed(e);
+            }
+        }
+    }
+
+    private async Task KeepReportingShadow(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try { await Task.Delay(_options.ShadowReportInterval, ct); } catch (OperationCanceledException) { break; }
+            await ReportShadow();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // What was counted since the last report; a cluster already gone loses it.
+        try { await ReportShadow().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken); }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send {Count} events to Risk in {Attempts} attempts; they are dropped")]
@@ -306,6 +341,9 @@ public sealed partial class RiskGateway : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing this gateway's watch of a {Kind} failed")]
     private partial void LogRenewFailed(Exception e, EntityKind kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report the shadow policy's counts; they go with the next report")]
+    private partial void LogShadowReportFailed(Exception e);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not subscribe to Risk pushes; cached decisions rely on their TTL")]
     private partial void LogWatchFailed(Exception e);

@@ -40,4 +40,7 @@ public sealed class RiskGatewayOptions
     /// renews its own watch of the entity once half of it has passed.
     /// </summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the counts of decisions compared under a shadow policy are sent to the cluster.</summary>
+    public TimeSpan ShadowReportInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
