@@ -13,6 +13,14 @@ public interface IAdminTarget
     Task<long> SetPolicy(string key, double value);
     Task<IReadOnlyList<PolicyChange>> History(int max);
     Task<long> SetOverride(EntityKind kind, string id, OverrideAction action, DateTime? expires);
+    Task<JsonElement> Versions(int max);
+    Task<JsonElement> Diff(long from, long to);
+    Task<long> Rollback(long version, string? reason);
+    Task<JsonElement> SetShadow(IReadOnlyDictionary<string, double> settings, string? reason);
+    /// <returns>Null when no shadow was in force.</returns>
+    Task<JsonElement?> ClearShadow(string? reason);
+    /// <returns>Null when no shadow was ever set.</returns>
+    Task<JsonElement?> ShadowReport();
 }
 
 /// <summary>
@@ -58,6 +66,15 @@ public static class AdminTarget
         public Task<IReadOnlyList<PolicyChange>> History(int max) => client.PolicyHistory(max);
         public async Task<long> SetOverride(EntityKind kind, string id, OverrideAction action, DateTime? expires) =>
             (await client.SetOverride(kind, id, action, Verb.Actor, expires)).Version;
+        public async Task<JsonElement> Versions(int max) => Json(PolicyJson.Versions(await client.PolicyVersions(max)));
+        public async Task<JsonElement> Diff(long from, long to) => Json(PolicyJson.Diff(await client.PolicyAt(from), await client.PolicyAt(to)));
+        public async Task<long> Rollback(long version, string? reason) => (await client.RollbackPolicy(version, Verb.Actor, reason)).Version;
+        public async Task<JsonElement> SetShadow(IReadOnlyDictionary<string, double> settings, string? reason) =>
+            Json(PolicyJson.Shadow(await client.SetShadow(settings, Verb.Actor, reason)));
+        public async Task<JsonElement?> ClearShadow(string? reason) => await client.ClearShadow(Verb.Actor, reason) is { } ended ? Json(PolicyJson.Shadow(ended)) : null;
+        public async Task<JsonElement?> ShadowReport() => await client.ShadowReport() is var (shadow, counts) ? Json(PolicyJson.ShadowReport(shadow, counts)) : null;
+
+        private static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value, PolicyJson.Options);
     }
 
     private sealed class HttpAdmin(HttpClient http) : IAdminTarget
@@ -85,6 +102,19 @@ public static class AdminTarget
                 kind = kind.ToString().ToLowerInvariant(), id, action = action == OverrideAction.None ? "clear" : action.ToString().ToLowerInvariant(), reason = Verb.Actor,
                 expires,
             }))).GetProperty("version").GetInt64();
+
+        public async Task<JsonElement> Versions(int max) => await Read(await http.GetAsync($"/v1/policy/versions?max={max}"));
+        public async Task<JsonElement> Diff(long from, long to) => await Read(await http.GetAsync($"/v1/policy/diff?from={from}&to={to}"));
+        public async Task<long> Rollback(long version, string? reason) =>
+            (await Read(await http.PostAsJsonAsync("/v1/policy/rollback", new { version, reason }))).GetProperty("version").GetInt64();
+        public async Task<JsonElement> SetShadow(IReadOnlyDictionary<string, double> settings, string? reason) =>
+            await Read(await http.PostAsJsonAsync("/v1/policy/shadow", new { set = settings, reason }));
+        public async Task<JsonElement?> ClearShadow(string? reason) =>
+            await ReadUnlessAbsent(await http.DeleteAsync("/v1/policy/shadow" + (reason is null ? "" : $"?reason={Uri.EscapeDataString(reason)}")));
+        public async Task<JsonElement?> ShadowReport() => await ReadUnlessAbsent(await http.GetAsync("/v1/policy/shadow/report"));
+
+        private static async Task<JsonElement?> ReadUnlessAbsent(HttpResponseMessage response) =>
+            response.StatusCode == HttpStatusCode.NotFound ? null : await Read(response);
 
         /// <summary>The answer's JSON; a 400 is bad input (its reason), a 401 or 403 a refusal, anything else a failure.</summary>
         private static async Task<JsonElement> Read(HttpResponseMessage response)

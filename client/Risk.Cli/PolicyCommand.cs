@@ -12,14 +12,7 @@ public static class PolicyCommand
         show.TreatUnmatchedTokensAsErrors = false;
         show.SetAction((parse, ct) => AdminTarget.Run(parse, ct, async admin =>
         {
-            var policy = await admin.GetPolicy();
-            var view = new PolicyView(policy);
-            Console.WriteLine(JsonSerializer.Serialize(new
-            {
-                version = policy.Version,
-                updatedAt = Wire.Time(policy.UpdatedAt),
-                settings = Knobs.All.ToDictionary(k => k.Key, k => view[k]),
-            }, new JsonSerializerOptions(Wire.Json) { WriteIndented = true }));
+            Console.WriteLine(JsonSerializer.Serialize(PolicyJson.Policy(await admin.GetPolicy()), Indented));
             return Verb.Ok;
         }));
 
@@ -50,6 +43,44 @@ public static class PolicyCommand
             return Verb.Ok;
         }));
 
-        return new Command("policy", "Show, change and audit the policy") { show, set, history };
+        var versions = new Command("versions", "Print the latest versions that changed settings, newest first, each with every setting it put in force")
+        {
+            max, AdminTarget.Url, AdminTarget.Key,
+        };
+        versions.TreatUnmatchedTokensAsErrors = false;
+        versions.SetAction((parse, ct) => AdminTarget.Run(parse, ct, async admin =>
+        {
+            Console.WriteLine(JsonSerializer.Serialize(await admin.Versions(parse.GetValue(max)), Indented));
+            return Verb.Ok;
+        }));
+
+        var from = new Argument<long>("FROM") { Description = "A version" };
+        var to = new Argument<long>("TO") { Description = "Another version" };
+        var diff = new Command("diff", "Print each setting that differs between two versions, with its value at each") { from, to, AdminTarget.Url, AdminTarget.Key };
+        diff.TreatUnmatchedTokensAsErrors = false;
+        diff.SetAction((parse, ct) => AdminTarget.Run(parse, ct, async admin =>
+        {
+            Console.WriteLine(JsonSerializer.Serialize(await admin.Diff(parse.GetValue(from), parse.GetValue(to)), Indented));
+            return Verb.Ok;
+        }));
+
+        var version = new Argument<long>("VERSION") { Description = "The version whose settings to bring back" };
+        var rollback = new Command("rollback", "Bring back a version's settings as a new version (overrides stay as they are)")
+        {
+            version, Reason, AdminTarget.Url, AdminTarget.Key,
+        };
+        rollback.TreatUnmatchedTokensAsErrors = false;
+        rollback.SetAction((parse, ct) => AdminTarget.Run(parse, ct, async admin =>
+        {
+            var made = await admin.Rollback(parse.GetValue(version), parse.GetValue(Reason));
+            Console.WriteLine(JsonSerializer.Serialize(new { version = made, rolledBackTo = parse.GetValue(version) }, Wire.Json));
+            return Verb.Ok;
+        }));
+
+        return new Command("policy", "Show, change and audit the policy") { show, set, history, versions, diff, rollback, ShadowCommand.Create() };
     }
+
+    public static readonly Option<string?> Reason = new("--reason") { Description = "Why, for the policy history" };
+
+    private static readonly JsonSerializerOptions Indented = new(PolicyJson.Options) { WriteIndented = true };
 }

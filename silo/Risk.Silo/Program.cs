@@ -20,5 +20,7 @@ app.MapMirrorApi();
 app.MapDecisionApi();
 app.MapHealthApi();
 app.MapAdminApi();
+app.MapPolicyVersionsApi();
+app.MapShadowApi();
 app.MapDashboardApi();
 await app.RunAsync();

@@ -22,26 +22,16 @@ public static class AdminApi
         app.MapPost("/v1/overrides", SetOverride).Allow(keys, ApiRole.Admin);
     }
 
-    private static IPolicyGrain Policy(IGrainFactory grains) => grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default);
+    internal static IPolicyGrain Policy(IGrainFactory grains) => grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default);
 
     /// <summary>The silos' admin secret, which this endpoint may attach: it has checked an admin key already.</summary>
-    private static string? Secret(HttpRequest request) =>
+    internal static string? Secret(HttpRequest request) =>
         request.HttpContext.RequestServices.GetRequiredService<IOptions<AdminSecretOptions>>().Value.AdminSecret is { Length: > 0 } s ? s : null;
 
     /// <summary>The key's name; without keys the API is on loopback only, and its caller is this host's.</summary>
-    private static string Actor(ClaimsPrincipal user) => user.Identity?.Name is { Length: > 0 } name ? $"key:{name}" : "http:loopback";
+    internal static string Actor(ClaimsPrincipal user) => user.Identity?.Name is { Length: > 0 } name ? $"key:{name}" : "http:loopback";
 
-    private static async Task<IResult> GetPolicy(IGrainFactory grains)
-    {
-        var policy = await Policy(grains).Get();
-        var view = new PolicyView(policy);
-        return Results.Json(new
-        {
-            version = policy.Version,
-            updatedAt = Wire.Time(policy.UpdatedAt),
-            settings = Knobs.All.ToDictionary(k => k.Key, k => view[k]),
-        }, Wire.Json);
-    }
+    private static async Task<IResult> GetPolicy(IGrainFactory grains) => Results.Json(PolicyJson.Policy(await Policy(grains).Get()), Wire.Json);
 
     private static async Task<IResult> History(IGrainFactory grains, int? max)
     {
@@ -90,7 +80,7 @@ public static class AdminApi
         }
     }
 
-    private static async Task<T?> Read<T>(HttpRequest request) where T : class
+    internal static async Task<T?> Read<T>(HttpRequest request) where T : class
     {
         try
         {
