@@ -9,6 +9,7 @@ var root = new RootCommand("risk: replay traffic into the Risk cluster, ask for 
     PolicyCommand.Create(),
     SimulateCommand.Create(),
     EvaluateCommand.Create(),
+    BacktestCommand.Create(),
     ExplainCommand.Create(),
     KeysCommand.Create(),
 };

@@ -37,7 +37,7 @@ public static class ReplayCommand
     }
 
     /// <summary>A progress bar on a terminal; nothing extra when output is redirected, so scripts read clean lines.</summary>
-    internal static async Task<ReplaySummary> WithProgress(Func<IProgress<ReplayProgress>?, Task<ReplaySummary>> replay)
+    internal static async Task<ReplaySummary> WithProgress(Func<IProgress<ReplayProgress>?, Task<ReplaySummary>> replay, string what = "")
     {
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive) return await replay(null);
         ReplaySummary? summary = null;
@@ -45,11 +45,11 @@ public static class ReplayCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async ctx =>
             {
-                var task = ctx.AddTask("replaying events", maxValue: 1);
+                var task = ctx.AddTask(Markup.Escape($"replaying events{what}"), maxValue: 1);
                 summary = await replay(new Progress<ReplayProgress>(p =>
                 {
                     task.Value = p.BytesTotal == 0 ? 1 : (double)p.BytesRead / p.BytesTotal;
-                    task.Description = $"replayed {p.Events:N0} events";
+                    task.Description = Markup.Escape($"replayed {p.Events:N0} events{what}");
                 }));
                 task.Value = 1;
             });
