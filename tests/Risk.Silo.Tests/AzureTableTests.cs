@@ -176,15 +176,14 @@ public class AzureTableTests(Azurite azurite)
         // Their keys are stored in the filter's shards next to the records.
         Assert.Contains(await Rows(table), IsStoredKeysShard);
 
+        // A skipped read would start the account empty.
         var restarted = await StorageCluster.Start(table, "skip");
-        var before = Sum(skipped);
         Assert.Equal(20, (await Verdict(restarted, "skip-dave")).Events);
-        Assert.Equal(before, Sum(skipped));
         await Stop(restarted);
     }
 
     [Fact]
-    public async Task A_record_the_filter_lost_is_not_overwritten_and_is_read_next_time()
+    public async Task A_record_the_filter_lost_is_not_overwritten_and_both_activations_events_are_kept()
     {
         using var conflicts = RiskCounter("risk.state.conflicts");
         var table = Azurite.NewTableName();
@@ -200,11 +199,10 @@ public class AzureTableTests(Azurite azurite)
         // This activation believes carol is new and starts empty...
         await Ingest(restarted, [Event("lost-carol", 30)]);
         Assert.Equal(1, (await Verdict(restarted, "lost-carol")).Events);
-        // ...but its first write cannot replace the stored record: the activation is dropped instead.
+        // ...but its first write cannot replace the stored record: it reads the record and applies its event over it.
         await restarted.DeactivateAsync(restarted.Client.GetGrain<IAccountGrain>(GrainKeys.Account("lost-carol")));
         Assert.Equal(1, Sum(conflicts));
-        // The next activation reads what is stored.
-        Assert.Equal(30, (await Verdict(restarted, "lost-carol")).Events);
+        Assert.Equal(31, (await Verdict(restarted, "lost-carol")).Events);
         await Stop(restarted);
     }
 
