@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Risk.Stix;
 
 namespace Risk.Cli;
 
@@ -21,6 +24,8 @@ public interface IAdminTarget
     Task<JsonElement?> ClearShadow(string? reason);
     /// <returns>Null when no shadow was ever set.</returns>
     Task<JsonElement?> ShadowReport();
+    /// <summary>The STIX 2.1 bundle of the flagged clusters, as JSON text.</summary>
+    Task<string> ExportStix();
 }
 
 /// <summary>
@@ -35,7 +40,9 @@ public static class AdminTarget
     public static Task<int> Run(ParseResult parse, CancellationToken ct, Func<IAdminTarget, Task<int>> action)
     {
         var url = parse.GetValue(Url) ?? Environment.GetEnvironmentVariable("RISK_URL");
-        if (string.IsNullOrEmpty(url)) return Verb.WithClient(parse, ct, client => action(new OrleansAdmin(client)));
+        if (string.IsNullOrEmpty(url))
+            return Verb.WithServices(parse, ct, services => action(new OrleansAdmin(services.GetRequiredService<RiskClient>(),
+                services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<IConfiguration>())));
         return RunHttp(url, parse.GetValue(Key) ?? Environment.GetEnvironmentVariable("RISK_KEY"), action);
     }
 
@@ -59,8 +66,9 @@ public static class AdminTarget
         }
     }
 
-    private sealed class OrleansAdmin(RiskClient client) : IAdminTarget
+    private sealed class OrleansAdmin(RiskClient client, IGrainFactory grains, IConfiguration configuration) : IAdminTarget
     {
+        public Task<string> ExportStix() => StixExport.Export(grains, new AccountDigest(configuration[AccountDigest.ConfigurationKey]));
         public Task<RiskPolicy> GetPolicy() => client.GetPolicy();
         public async Task<long> SetPolicy(string key, double value) => (await client.SetPolicy(key, value, Verb.Actor)).Version;
         public Task<IReadOnlyList<PolicyChange>> History(int max) => client.PolicyHistory(max);
@@ -115,6 +123,13 @@ public static class AdminTarget
 
         private static async Task<JsonElement?> ReadUnlessAbsent(HttpResponseMessage response) =>
             response.StatusCode == HttpStatusCode.NotFound ? null : await Read(response);
+
+        public async Task<string> ExportStix()
+        {
+            var response = await http.GetAsync("/v1/export/stix");
+            if (!response.IsSuccessStatusCode) await Read(response);
+            return await response.Content.ReadAsStringAsync();
+        }
 
         /// <summary>The answer's JSON; a 400 is bad input (its reason), a 401 or 403 a refusal, anything else a failure.</summary>
         private static async Task<JsonElement> Read(HttpResponseMessage response)

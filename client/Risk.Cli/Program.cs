@@ -12,6 +12,7 @@ var root = new RootCommand("risk: replay traffic into the Risk cluster, ask for 
     BacktestCommand.Create(),
     ExplainCommand.Create(),
     KeysCommand.Create(),
+    ExportCommand.Create(),
 };
 var parse = root.Parse(args);
 // A command line that does not parse is bad input (exit 2), as the README says, not a failure (System.CommandLine's 1).

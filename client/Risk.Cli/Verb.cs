@@ -19,7 +19,11 @@ public static class Verb
     };
 
     /// <summary>Runs <paramref name="action"/> with a <see cref="RiskClient"/>; the host lives as long as the action.</summary>
-    public static async Task<int> WithClient(ParseResult parse, CancellationToken ct, Func<RiskClient, Task<int>> action)
+    public static Task<int> WithClient(ParseResult parse, CancellationToken ct, Func<RiskClient, Task<int>> action) =>
+        WithServices(parse, ct, services => action(services.GetRequiredService<RiskClient>()));
+
+    /// <summary>Runs <paramref name="action"/> with the started host's services (the client, its configuration).</summary>
+    public static async Task<int> WithServices(ParseResult parse, CancellationToken ct, Func<IServiceProvider, Task<int>> action)
     {
         var embedded = parse.GetValue(Embedded);
         IHost host;
@@ -39,7 +43,7 @@ public static class Verb
             // Where silos require it, policy and override changes carry the admin secret; nothing else needs it.
             var secret = host.Services.GetRequiredService<IConfiguration>()["Risk:Auth:AdminSecret"];
             return await AdminCall.With(string.IsNullOrEmpty(secret) ? null : secret,
-                () => action(host.Services.GetRequiredService<RiskClient>()));
+                () => action(host.Services));
         }
         catch (ArgumentException e)
         {

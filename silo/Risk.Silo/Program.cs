@@ -22,5 +22,6 @@ app.MapHealthApi();
 app.MapAdminApi();
 app.MapPolicyVersionsApi();
 app.MapShadowApi();
+app.MapStixApi();
 app.MapDashboardApi();
 await app.RunAsync();

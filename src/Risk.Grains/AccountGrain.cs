@@ -172,7 +172,8 @@ public sealed class AccountGrain(
         cluster?.ClusterId,
         State.FirstFlaggedAt,
         Profile.Events,
-        Profile.Events == 0 ? null : Profile.LastSeen);
+        Profile.Events == 0 ? null : Profile.LastSeen,
+        Profile.LastJa4);
 
     public async Task<AccountExplanation> Explain()
     {
