@@ -38,16 +38,19 @@ public static class StixBundle
     {
         var objects = new List<JsonObject> { IdentityObject(), Ja4ExtensionObject() };
         var indicators = new Dictionary<string, (JsonObject Object, Seen Seen)>(StringComparer.Ordinal);
-        var named = clusters.Select(c => (Key: c.ClusterId ?? $"account-{digest.Of(c.Accounts[0].Account)}", c.Accounts))
+        var named = clusters.Where(c => c.Accounts.Count > 0)
+            .Select(c => (Key: c.ClusterId ?? $"account-{digest.Of(c.Accounts[0].Account)}", Cluster: c))
             .OrderBy(c => c.Key, StringComparer.Ordinal);
-        foreach (var (key, accounts) in named)
+        foreach (var (key, c) in named)
         {
-            if (accounts.Count == 0) continue;
+            var accounts = c.Accounts;
             var span = Seen.Of(accounts);
             var title = key.StartsWith("account-", StringComparison.Ordinal) ? $"Risk account {key[8..24]}" : $"Risk cluster {key}";
             var campaign = Sdo("campaign", key, span);
             campaign["name"] = title;
-            campaign["description"] = $"{accounts.Count} account{(accounts.Count == 1 ? "" : "s")} flagged (challenge or block) by Risk, linked by what they share.";
+            campaign["description"] = c.ClusterId is null
+                ? "One account flagged (challenge or block) by Risk, linked to no other."
+                : $"{accounts.Count} account{(accounts.Count == 1 ? "" : "s")} flagged (challenge or block) by Risk in one cluster: accounts linked by a payment instrument, a network or a creation cohort most of whose traffic is flagged, or shared prompt phrasing.";
             campaign["first_seen"] = Time(span.From);
             campaign["last_seen"] = Time(span.To);
             objects.Add(campaign);
