@@ -119,4 +119,22 @@ public class StixExportTests(ClusterFixture fixture) : IClassFixture<ClusterFixt
         Assert.Equal((string)was["created"]!, S(campaign, "created"));
         Assert.True(string.CompareOrdinal(S(campaign, "modified"), (string)was["modified"]!) > 0, $"modified stayed {S(campaign, "modified")}");
     }
+
+    [Theory]
+    [InlineData("[ipv4-addr:value = '198.51.100.7']", true)]
+    [InlineData("[ipv6-addr:value = '2001:db8::1'] OR [user-account:user_id = 'it\\'s']", true)]
+    [InlineData("[ipv4-addr:value ISSUBSET '198.51.100.0/24']", true)]
+    [InlineData("[ipv4-addr:value = \"198.51.100.7\"]", false)]
+    [InlineData("[ipv4-addr:value = '198.51.100']", false)]
+    [InlineData("[ipv4-addr:value = '2001:db8::1']", false)]
+    [InlineData("ipv4-addr:value = '198.51.100.7'", false)]
+    [InlineData("[ipv4-addr:value == '198.51.100.7']", false)]
+    [InlineData("[ipv4-addr:value = '198.51.100.7' AND user-account:user_id = 'x']", false)]
+    [InlineData("[user-account:user_id = 'unterminated]", false)]
+    [InlineData("[network-traffic:extensions.'extension-definition--00000000-0000-5000-8000-000000000000'.ja4 = 'x']", false)]
+    public void The_pattern_checker_tells_the_grammar_Risk_writes_from_what_breaks_it(string pattern, bool valid)
+    {
+        var errors = StixPattern.Check(pattern, []);
+        Assert.True(valid == (errors.Count == 0), $"{pattern}: {string.Join("; ", errors)}");
+    }
 }

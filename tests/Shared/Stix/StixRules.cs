@@ -359,7 +359,9 @@ public static class StixPattern
                 case ("ipv4-addr" or "ipv6-addr", "value"):
                     var family = type == "ipv4-addr" ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
                     var text = op is "ISSUBSET" or "ISSUPERSET" ? literal.Value.Split('/')[0] : literal.Value;
-                    if (literal.Kind != "string" || !IPAddress.TryParse(text, out var address) || address.AddressFamily != family)
+                    // .NET also reads the old inet_aton forms ("198.51.100" is 198.51.0.100): STIX means the dotted quad.
+                    if (literal.Kind != "string" || !IPAddress.TryParse(text, out var address) || address.AddressFamily != family
+                        || (family == AddressFamily.InterNetwork && address.ToString() != text))
                         errors.Add($"{where} compared with '{literal.Value}', not an {type} value");
                     break;
                 case ("user-account", "user_id"):
