@@ -1,3 +1,5 @@
+using Risk.Tests.Shared;
+
 namespace Risk.Silo.Tests.Deploy;
 
 /// <summary>deploy/Dockerfile read as text (no Docker engine here): how it builds, what it runs, as whom.</summary>
@@ -17,6 +19,33 @@ public class DockerfileTests
         // The final stage takes only the published output of an earlier one.
         Assert.Contains(_dockerfile.FinalStage, i => i.Keyword == "COPY" && i.Arguments.StartsWith("--from=", StringComparison.Ordinal));
         Assert.Contains(_dockerfile.Stages[0], i => i.Keyword == "RUN" && i.Arguments.Contains("publish silo/Risk.Silo/Risk.Silo.csproj -c Release"));
+    }
+
+    [Fact]
+    public void It_copies_every_project_the_silo_is_built_from()
+    {
+        // No test runs `docker build`: a project the silo comes to reference would otherwise be missed until a deploy.
+        var copies = _dockerfile.Stages[0].Where(i => i.Keyword == "COPY").Select(i => i.Arguments).ToArray();
+        foreach (var project in Projects(Path.Combine(Programs.Root, "silo", "Risk.Silo", "Risk.Silo.csproj")))
+        {
+            var folder = Path.GetRelativePath(Programs.Root, Path.GetDirectoryName(project)!).Replace('\\', '/');
+            Assert.Contains(copies, c => c.StartsWith($"{folder}/{Path.GetFileName(project)} ", StringComparison.Ordinal));
+            Assert.Contains(copies, c => c == $"{folder}/ {folder}/");
+        }
+    }
+
+    /// <summary>A project and every project it references, followed through.</summary>
+    private static IEnumerable<string> Projects(string project)
+    {
+        var seen = new HashSet<string>();
+        var queue = new Queue<string>([Path.GetFullPath(project)]);
+        while (queue.TryDequeue(out var next))
+        {
+            if (!seen.Add(next)) continue;
+            foreach (var reference in System.Xml.Linq.XDocument.Load(next).Descendants("ProjectReference"))
+                queue.Enqueue(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(next)!, reference.Attribute("Include")!.Value.Replace('\\', '/'))));
+        }
+        return seen;
     }
 
     [Fact]
