@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Risk.Contracts;
 
 namespace Risk.Stix;
 
@@ -45,7 +46,7 @@ public static class StixBundle
         {
             var accounts = c.Accounts;
             var span = Seen.Of(accounts);
-            var title = key.StartsWith("account-", StringComparison.Ordinal) ? $"Risk account {key[8..24]}" : $"Risk cluster {key}";
+            var title = c.ClusterId is null ? $"Risk account {key[8..24]}" : $"Risk cluster {key}";
             var campaign = Sdo("campaign", key, span);
             campaign["name"] = title;
             campaign["description"] = c.ClusterId is null
@@ -109,13 +110,13 @@ public static class StixBundle
     public static string Write(JsonObject bundle) => bundle.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>
-    /// STIX comparison expressions. String literals escape the quote and the backslash; IPs are the canonical text
-    /// ingest keyed them by, so an IPv4-mapped IPv6 address is already an ipv4-addr.
+    /// STIX comparison expressions. String literals escape the quote and the backslash. IPs are written in the
+    /// canonical form ingest keys them by (an IPv4-mapped IPv6 address as IPv4), so one address is one indicator.
     /// </summary>
     private static IEnumerable<(Kind Kind, string Pattern)> Patterns(FlaggedAccount a, AccountDigest digest)
     {
-        if (a.Ip is { } ip && IPAddress.TryParse(ip, out var address))
-            yield return (Kind.Ip, $"[{(address.AddressFamily == AddressFamily.InterNetworkV6 ? "ipv6-addr" : "ipv4-addr")}:value = {Literal(ip)}]");
+        if (GrainKeys.NormalizeIp(a.Ip ?? "") is { } ip)
+            yield return (Kind.Ip, $"[{(IPAddress.Parse(ip).AddressFamily == AddressFamily.InterNetworkV6 ? "ipv6-addr" : "ipv4-addr")}:value = {Literal(ip)}]");
         yield return (Kind.Account, $"[user-account:user_id = {Literal(digest.Of(a.Account))}]");
         if (a.Ja4 is { Length: > 0 } ja4)
             yield return (Kind.Ja4, $"[network-traffic:extensions.'{Ja4Extension}'.ja4 = {Literal(ja4)}]");
