@@ -34,6 +34,8 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     /// <summary>Whether this activation is in <see cref="RiskMetrics.StateDirty"/>: it holds changes not yet stored.</summary>
     private bool _counted;
     private bool _waiting;
+    /// <summary>Checkpoints that failed in a row, for <see cref="RetryAfterFailure"/>.</summary>
+    private int _failures;
     private IGrainTimer? _checkpoint;
     private CheckpointBudget? _budget;
     /// <summary>The changes applied since the state was last stored or read, in order; null once they outgrew the limit.</summary>
@@ -251,11 +253,25 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         {
             // Disposing a timer cancels its callback's token, so only once the write is done.
             timer?.Dispose();
-            // Still dirty (refused by the budget, failed, or changed while writing): try again an interval later,
-            // spread between ½ and 1½ intervals so that entities refused together do not come back together, and
-            // if refused, after the budget's backlog too.
-            if (_dirty) MarkDirty(options.Value.CheckpointInterval * (0.5 + Random.Shared.NextDouble()) + (_waiting ? Budget.Backlog : TimeSpan.Zero));
+            // Still dirty (refused by the budget, or changed while writing): try again an interval later, spread
+            // between ½ and 1½ intervals so that entities refused together do not come back together, and if refused,
+            // after the budget's backlog too. After a failure, sooner.
+            if (_dirty) MarkDirty(_failures > 0 ? RetryAfterFailure()
+                : options.Value.CheckpointInterval * (0.5 + Random.Shared.NextDouble()) + (_waiting ? Budget.Backlog : TimeSpan.Zero));
         }
+    }
+
+    /// <summary>
+    /// The wait after a failed checkpoint: a second, doubling with each failure in a row up to the checkpoint interval,
+    /// drawn between half and all of it so that the grains one outage failed together do not retry together. A blip
+    /// is retried within seconds, an outage costs a grain one try per interval at most, and once storage answers again
+    /// every grain it failed writes within an interval (as the budget allows).
+    /// </summary>
+    private TimeSpan RetryAfterFailure()
+    {
+        var cap = options.Value.CheckpointInterval;
+        var wait = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, _failures - 1), cap.TotalSeconds));
+        return wait * (0.5 + 0.5 * Random.Shared.NextDouble());
     }
 
     /// <summary>
@@ -279,6 +295,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         try
         {
             await Store(cancellationToken);
+            _failures = 0;
             RiskMetrics.StateWrites.Add(1);
         }
         catch (InconsistentStateException ex)
@@ -288,9 +305,10 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         catch
         {
             _dirty = true;
+            _failures++;
             RiskMetrics.StateWriteFailures.Add(1, Kind);
             // Kept active while storage is away, so that idle collection does not take unsaved state with it; the
-            // timer tries again an interval later.
+            // timer tries again within an interval.
             if (options.Value.CheckpointInterval != Timeout.InfiniteTimeSpan) DelayDeactivation(options.Value.CheckpointInterval * 3);
             throw;
         }
