@@ -19,8 +19,12 @@ public sealed class CheckpointBudget : IDisposable
     private readonly double _secondsPerWrite;
     private long _waiting;
 
-    public CheckpointBudget(IOptions<RiskGrainOptions> options)
+    private readonly StorageBreaker? _storage;
+
+    /// <param name="storage">The storage the checkpoints go to, when it can be found away (Azure storage).</param>
+    public CheckpointBudget(IOptions<RiskGrainOptions> options, StorageBreaker? storage = null)
     {
+        _storage = storage;
         _perSecond = options.Value.CheckpointWritesPerSecond;
         if (_perSecond <= 0) return;
         _secondsPerWrite = 1.0 / _perSecond;
@@ -41,12 +45,16 @@ public sealed class CheckpointBudget : IDisposable
     /// <summary>How long the budget needs to write every entity waiting now.</summary>
     public TimeSpan Backlog => _perSecond <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)Waiting / _perSecond);
 
-    /// <summary>Takes one write from the budget; false when this second's writes are spent.</summary>
+    /// <summary>
+    /// Takes one write from the budget; false when this second's writes are spent. While storage is away a write is
+    /// refused before it reaches storage, so it costs nothing: otherwise the outage's retries would spend the writes
+    /// that storage's return needs.
+    /// </summary>
     /// <param name="waiting">Whether the caller is already counted as waiting; updated to what it is now.</param>
     public bool TryTake(ref bool waiting)
     {
         bool taken;
-        if (_bucket is null) taken = true;
+        if (_bucket is null || _storage is { Away: true }) taken = true;
         else
         {
             using var lease = _bucket.AttemptAcquire();

@@ -26,7 +26,7 @@ namespace Risk.Grains;
 /// </summary>
 public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvider services, ILogger<SkipAbsentReads> log) : IGrainStorage
 {
-    /// <summary>The plain Azure Table provider, which the shards themselves use.</summary>
+    /// <summary>The Azure Table provider behind its <see cref="StorageBreaker"/>, which the shards themselves use.</summary>
     public const string Storage = "risk-table";
 
     public const int Shards = 64;
@@ -75,6 +75,8 @@ public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvide
         // timeout; in one run that cost 49 of 6,667 accounts' state.
         if (!grainState.RecordExists && Filtered.Contains(stateName) && !Stopping)
         {
+            // A write storage would refuse must not wait on the shard's write, which storage would refuse too.
+            if (table is StorageBreaker { Away: true } breaker) throw breaker.Refuse(stateName);
             var hash = Hash(stateName, grainId);
             await Shard(hash).Register(hash);
         }
