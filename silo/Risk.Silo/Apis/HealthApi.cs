@@ -17,7 +17,7 @@ public static class HealthApi
         app.MapGet("/readyz", async (Readiness readiness, CancellationToken ct) =>
             await readiness.Check(ct) is { } problem
                 ? Results.Text(problem, statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Text("ready"));
+                : Results.Text(readiness.Ready));
         app.MapPrometheusScrapingEndpoint("/metrics").Allow(app.Services.GetRequiredService<ApiKeys>(), ApiRole.Analyst, ApiRole.Admin);
     }
 }
@@ -25,10 +25,20 @@ public static class HealthApi
 /// <summary>
 /// Readiness: this silo is Active in the membership, hears policy pushes, and a read of the policy through a grain
 /// succeeds in time (the policy grain reads storage when it activates).
+/// <para>
+/// Storage that has gone away since (<see cref="Risk.Grains.StorageBreaker"/>) leaves the silo ready, and says so: it
+/// still ingests and decides from what it holds, and an outage of storage fails every silo's check at once, which would
+/// take them all out of service and leave gateways to their fail mode.
+/// </para>
 /// </summary>
 public sealed class Readiness(IClusterMembershipService membership, ILocalSiloDetails silo, IGrainFactory grains, Risk.Grains.PolicyCache policies,
-    ILogger<Readiness> log)
+    ILogger<Readiness> log, Risk.Grains.StorageBreaker? storage = null)
 {
+    /// <summary>The answer of a ready silo.</summary>
+    public string Ready => storage?.AwaySince is { } since
+        ? $"ready; storage has not answered since {since:u}: changes are held in memory (risk_state_dirty) and written when it answers"
+        : "ready";
+
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     public async Task<string?> Check(CancellationToken ct)
