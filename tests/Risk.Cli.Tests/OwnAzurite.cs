@@ -16,7 +16,11 @@ internal sealed class OwnAzurite(string dataDir) : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    public int Port { get; } = Programs.FreePort();
+    /// <summary>
+    /// Below Linux's ephemeral range, as deploy/azurite.sh picks: while Azurite is stopped, the silo keeps connecting to
+    /// this port, and a connection's own local port taken from that range could be this one.
+    /// </summary>
+    public int Port { get; } = FreePortBelowEphemeral();
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentKey};TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
@@ -69,6 +73,24 @@ internal sealed class OwnAzurite(string dataDir) : IAsyncDisposable
         _process.Dispose();
         _process = null;
         lock (_log) _log.Clear();
+    }
+
+    private static int FreePortBelowEphemeral()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 26_000);
+            try
+            {
+                using var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                // Taken: another.
+            }
+        }
     }
 
     private async Task<bool> Answers()
