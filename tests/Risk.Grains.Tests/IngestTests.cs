@@ -161,7 +161,7 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 
         // The report to the cluster is one-way; its answer is the cluster's push. The account's own risk, which every
         // decision reads, takes it in, and the account counts as flagged from its one request on.
-        var decision = await Eventually(() => fixture.Grains.GetGrain<IDecisionGrain>(0).Decide("ring-replacement", null, null), d => d.IsFlagged);
+        var decision = await Traffic.Eventually(() => fixture.Grains.GetGrain<IDecisionGrain>(0).Decide("ring-replacement", null, null), d => d.IsFlagged);
         Assert.True(decision.IsFlagged, $"the decision for the replacement was {decision.Action} {decision.Score}");
         Assert.Contains(ReasonCodes.ClusterRisk, decision.Reasons);
         Assert.Equal(Traffic.T0.AddHours(1), (await Verdict("ring-replacement")).FirstFlaggedAt);
@@ -191,7 +191,7 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
                 await Ingest.Ingest(Enumerable.Range(0, 120)
                     .Select(i => Traffic.Extraction($"hub-{ring}-{member}", i, ip: "192.0.2.88", payment: $"card-hub-{ring}")).ToArray());
 
-        var clusters = await Eventually(() => ClustersOf(Enumerable.Range(0, 3).Select(ring => $"hub-{ring}-0")), ids => ids.Count == 1);
+        var clusters = await Traffic.Eventually(() => ClustersOf(Enumerable.Range(0, 3).Select(ring => $"hub-{ring}-0")), ids => ids.Count == 1);
         Assert.Single(clusters);
         var merged = await fixture.Grains.GetGrain<IClusterGrain>(clusters.Single()!).GetRisk();
         Assert.Equal(12, merged.Members);
@@ -223,7 +223,7 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 
         async Task<ClusterRisk> ClusterOf(string account) =>
             await fixture.Grains.GetGrain<IClusterGrain>((await Verdict(account)).Cluster!).GetRisk();
-        var fresh = await Eventually(() => ClusterOf("fresh-0"), c => c.Risk.Score > 0);
+        var fresh = await Traffic.Eventually(() => ClusterOf("fresh-0"), c => c.Risk.Score > 0);
         Assert.Contains(fresh.Risk.Reasons, r => r.Code == ReasonCodes.ClusterRisk);
         var held = await ClusterOf("held-0");
         Assert.Equal(8, held.Members);
@@ -242,7 +242,7 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
                     .Select(i => Traffic.Extraction($"week-{ring}-{member}", i, ip: $"192.0.2.{120 + ring * 4 + member}", payment: $"card-week-{ring}")
                         with { Ja4 = "t13d1516h2_cohort_ring" }).ToArray());
 
-        var clusters = await Eventually(() => ClustersOf(Enumerable.Range(0, 3).Select(ring => $"week-{ring}-0")), ids => ids.Count == 1);
+        var clusters = await Traffic.Eventually(() => ClustersOf(Enumerable.Range(0, 3).Select(ring => $"week-{ring}-0")), ids => ids.Count == 1);
         Assert.Single(clusters);
         Assert.Equal(12, (await fixture.Grains.GetGrain<IClusterGrain>(clusters.Single()!).GetRisk()).Members);
     }
@@ -280,14 +280,14 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
     {
         var ring = await ParaphrasingCohort("careful", venueShare: 0);
 
-        var verdicts = await Eventually(() => Task.WhenAll(ring.Select(Verdict)), vs => vs.All(v => v.Decision.IsFlagged));
+        var verdicts = await Traffic.Eventually(() => Task.WhenAll(ring.Select(Verdict)), vs => vs.All(v => v.Decision.IsFlagged));
         Assert.All(verdicts, v => Assert.True(v.Decision.IsFlagged, $"{v.Account} was {v.Decision.Action} {v.Decision.Score}"));
         Assert.All(verdicts, v => Assert.Contains(ReasonCodes.ContentRing, v.Decision.Reasons));
-        Assert.Single(await Eventually(() => ClustersOf(ring), ids => ids.Count == 1));
+        Assert.Single(await Traffic.Eventually(() => ClustersOf(ring), ids => ids.Count == 1));
 
         // `risk explain` says which family and how large a ring; an operator who allows the account forgets it.
         var account = fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account(ring[0]));
-        var told = await Eventually(async () => (await account.Explain()).Ring, r => r?.Members == 12);
+        var told = await Traffic.Eventually(async () => (await account.Explain()).Ring, r => r?.Members == 12);
         Assert.NotNull(told);
         Assert.Equal(12, told.Members);
         Assert.StartsWith("family-", told.Family);
@@ -338,19 +338,6 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
         var cleared = await account.Explain();
         Assert.Null(cleared.Campaign);
         Assert.False(cleared.Verdict.Decision.IsFlagged, $"memory-0 was {cleared.Verdict.Decision.Action} {cleared.Verdict.Decision.Score}");
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        // Merges travel one-way between grains; give them a moment to land.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        var value = await read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            value = await read();
-        }
-        return value;
     }
 
     [Fact]

@@ -19,4 +19,17 @@ public static class Traffic
         T0.AddSeconds(i * 20), account, ip, proxy, Asn: 64501, Payment: payment ?? $"card-{account}",
         AccountCreated: T0.AddDays(-2), Tier: AccountTier.Standard, InTokens: 80, OutTokens: 1800,
         Prompt: PromptFeatures.Extract($"Solve the following step by step and show your reasoning in full: benchmark problem {i % 4} variant"));
+
+    /// <summary>Reads until <paramref name="done"/> holds or ten seconds pass: what grains tell each other travels one-way.</summary>
+    public static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var value = await read();
+        while (!done(value) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            value = await read();
+        }
+        return value;
+    }
 }

@@ -15,7 +15,7 @@ public class WatchlistTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
         for (var chunk = 0; chunk < 4; chunk++)
             await Ingest.Ingest(Enumerable.Range(chunk * 50, 50).Select(i => Traffic.Extraction("watch-eve", 10_000 + i)).ToArray());
 
-        var listed = await Eventually(async () => (await Watchlist.Flagged(100)).FirstOrDefault(a => a.Account == "watch-eve"), a => a is not null);
+        var listed = await Traffic.Eventually(async () => (await Watchlist.Flagged(100)).FirstOrDefault(a => a.Account == "watch-eve"), a => a is not null);
         Assert.NotNull(listed);
         Assert.True(listed.IsFlagged, $"listed as {listed.Action}");
         Assert.Contains(ReasonCodes.CotElicitation, listed.Reasons);
@@ -24,20 +24,7 @@ public class WatchlistTests(ClusterFixture fixture) : IClassFixture<ClusterFixtu
         Assert.DoesNotContain(await Watchlist.Flagged(100), a => a.Account == "watch-olga");
 
         await fixture.Grains.GetGrain<IPolicyGrain>(IPolicyGrain.Default).SetOverride(EntityKind.Account, "watch-eve", OverrideAction.Allow, "test");
-        var after = await Eventually(() => Watchlist.Flagged(100), list => list.All(a => a.Account != "watch-eve"));
+        var after = await Traffic.Eventually(() => Watchlist.Flagged(100), list => list.All(a => a.Account != "watch-eve"));
         Assert.DoesNotContain(after, a => a.Account == "watch-eve");
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        // The account tells the watchlist one-way; give it a moment to land.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        var value = await read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            value = await read();
-        }
-        return value;
     }
 }
