@@ -42,6 +42,8 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     private List<Action<TState>>? _unstored = [];
     /// <summary>What <see cref="_unstored"/> holds, in events.</summary>
     private int _unstoredEvents;
+    /// <summary>This activation came from another silo with changes its state had not yet stored.</summary>
+    private bool _rehydratedDirty;
 
     protected TState State => state.State;
 
@@ -194,8 +196,6 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
             _rehydratedDirty = true;
         }
     }
-
-    private bool _rehydratedDirty;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
