@@ -9,8 +9,8 @@ public static class GrainLookup
 {
     public static TGrain Grain<TGrain>(this IGrainFactory factory, string key) where TGrain : IGrainWithStringKey
     {
-        var (grainType, interfaceType) = Types<TGrain>.Resolved ??= Resolve<TGrain>(factory);
-        return (TGrain)factory.GetGrain(GrainId.Create(grainType, key), interfaceType);
+        var types = Types<TGrain>.Resolved ??= Resolve<TGrain>(factory);
+        return (TGrain)factory.GetGrain(GrainId.Create(types.Grain, key), types.Interface);
     }
 
     /// <summary>The account, IP or proxy grain of a grain key (<see cref="GrainKeys.Of"/>).</summary>
@@ -21,14 +21,21 @@ public static class GrainLookup
         _ => factory.Grain<IProxyGrain>(key),
     };
 
-    private static (GrainType, GrainInterfaceType) Resolve<TGrain>(IGrainFactory factory) where TGrain : IGrainWithStringKey
+    private static ResolvedTypes Resolve<TGrain>(IGrainFactory factory) where TGrain : IGrainWithStringKey
     {
         var reference = (GrainReference)(object)factory.GetGrain<TGrain>("-");
-        return (reference.GrainId.Type, reference.InterfaceType);
+        return new(reference.GrainId.Type, reference.InterfaceType);
     }
+
+    /// <summary>
+    /// A class, not a nullable struct: grains on several scheduler threads resolve the same interface at once, and a
+    /// struct of that size can be read half-written (a default interface type then makes a bare GrainReference that no
+    /// cast accepts). A reference is published whole.
+    /// </summary>
+    private sealed record ResolvedTypes(GrainType Grain, GrainInterfaceType Interface);
 
     private static class Types<TGrain>
     {
-        public static (GrainType, GrainInterfaceType)? Resolved;
+        public static ResolvedTypes? Resolved;
     }
 }
