@@ -39,20 +39,7 @@ public static class ExplainCommand
             (v.FirstFlaggedAt is { } at ? $", first flagged {Wire.Time(at)}" : "")));
         var s = x.Signals;
         var signals = root.AddNode("signals");
-        foreach (var (name, value) in new (string, string)[]
-        {
-            ("events", s.Events.ToString(CultureInfo.InvariantCulture)),
-            ("requests per day", F(s.RequestsPerDay)),
-            ("chain-of-thought share", P(s.CotShare)), ("rubric share", P(s.RubricShare)),
-            ("agentic or coding share", P(s.AgenticShare)), ("sensitive-rewrite share", P(s.SensitiveShare)),
-            ("near-duplicate template share", P(s.TemplateReuseShare)),
-            ("log-gap spread", F(s.GapSpread)), ("active hours of 24", s.ActiveHours.ToString(CultureInfo.InvariantCulture)),
-            ("distinct IPs", F(s.DistinctIps)), ("distinct ASNs", F(s.DistinctAsns)),
-            ("tokens per day", F(s.TokensPerDay)),
-            ("output / input tokens", F(s.OutputToInput)),
-            ("share on a model launched within a day", P(s.EarlyModelShare)), ("requests in the last hour (decayed)", F(s.RecentRequests)),
-            ("account age (days)", s.AgeDays is { } age ? F(age) : "unknown"), ("tier", s.Tier.ToString().ToLowerInvariant()),
-        })
+        foreach (var (name, value) in SignalLines.Of(s))
             signals.AddNode(Markup.Escape($"{name}: {value}"));
         AddRisk(root, "own signals", x.Own);
         if (x.Cluster is { } c) AddRisk(root, $"cluster {c.ClusterId} ({c.Members} members, {c.FlaggedMembers} flagged by their own signals)", c.Risk);
@@ -73,6 +60,5 @@ public static class ExplainCommand
         foreach (var r in risk.Reasons) node.AddNode(Markup.Escape($"{r.Code}: +{F(r.Points)} points"));
     }
 
-    private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
-    private static string P(double share) => share.ToString("P0", CultureInfo.InvariantCulture);
+    private static string F(double value) => SignalLines.F(value);
 }

@@ -31,16 +31,5 @@ public sealed record PolicyFile(IReadOnlyDictionary<string, double> Settings, st
     }
 
     /// <summary>Settings written on the command line as KEY=VALUE.</summary>
-    public static IReadOnlyDictionary<string, double> Parse(IEnumerable<string> pairs)
-    {
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var pair in pairs)
-        {
-            var at = pair.IndexOf('=');
-            if (at <= 0 || !double.TryParse(pair[(at + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                throw new ArgumentException($"'{pair}': expected KEY=VALUE with a number");
-            values[pair[..at]] = value;
-        }
-        return values;
-    }
+    public static IReadOnlyDictionary<string, double> Parse(IEnumerable<string> pairs) => PolicyJson.Pairs(pairs);
 }

@@ -1,6 +1,7 @@
 using Risk.Silo;
 using Risk.Silo.Apis;
 using Risk.Silo.Auth;
+using Risk.Silo.OpsConsole;
 
 // appsettings.json sits beside the program, wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -9,6 +10,7 @@ builder.AddRiskSilo();
 builder.AddRiskHttp();
 builder.AddRiskAuth();
 builder.AddRiskDashboard();
+builder.AddRiskConsole();
 var app = builder.Build();
 app.LogAuth();
 // Rate limits are per key, so they come after the key is known.
@@ -24,4 +26,5 @@ app.MapPolicyVersionsApi();
 app.MapShadowApi();
 app.MapStixApi();
 app.MapDashboardApi();
+app.MapRiskConsole();
 await app.RunAsync();

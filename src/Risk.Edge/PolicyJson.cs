@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Risk.Contracts;
@@ -71,6 +72,21 @@ public static class PolicyJson
     };
 
     /// <summary>"allow->challenge": the action under the live policy, then under the candidate.</summary>
+    /// <summary>Settings written as KEY=VALUE, one per item (spaces around either side allowed), as the CLI and the console take them.</summary>
+    public static IReadOnlyDictionary<string, double> Pairs(IEnumerable<string> pairs)
+    {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            var at = pair.IndexOf('=');
+            if (at <= 0 || pair[..at].Trim() is not { Length: > 0 } key
+                || !double.TryParse(pair[(at + 1)..].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                throw new ArgumentException($"'{pair}': expected KEY=VALUE with a number");
+            values[key] = value;
+        }
+        return values;
+    }
+
     public static string Pair(DecisionAction live, DecisionAction candidate) => $"{Wire.Action(live)}->{Wire.Action(candidate)}";
 
     /// <summary>A stored value, or the knob's default where none is stored.</summary>

@@ -75,9 +75,11 @@ public sealed class ApiKeys : IDisposable
     public static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
     /// <summary>The key presented, if the silo knows it.</summary>
-    public ApiKey? Find(string presented)
+    public ApiKey? Find(string presented) => WithDigest(Digest(presented));
+
+    /// <summary>The key with this digest, if the silo still accepts it: a console session ends when its key is removed.</summary>
+    public ApiKey? WithDigest(byte[] digest)
     {
-        var digest = Digest(presented);
         ApiKey? found = null;
         // Every digest is compared, each in constant time: the time taken says nothing of which keys exist.
         foreach (var key in _keys)
