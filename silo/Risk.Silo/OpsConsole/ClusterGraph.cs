@@ -25,6 +25,7 @@ public sealed class ClusterGraph
     public const int MaxAccounts = 100;
 
     private const int Width = 960, Height = 560, Margin = 24, Iterations = 300;
+    private const double Gravity = 3;
 
     private readonly List<Node> _nodes = [];
     private readonly List<(int From, int To)> _edges = [];
@@ -66,7 +67,7 @@ public sealed class ClusterGraph
             var radius = 0.45 * Math.Sqrt((i + 0.5) / n);
             (_nodes[i].X, _nodes[i].Y) = (0.5 + radius * Math.Cos(angle), 0.5 + radius * Math.Sin(angle));
         }
-        var k = Math.Sqrt(1.0 / n);
+        var k = 0.6 * Math.Sqrt(1.0 / n);
         var dx = new double[n];
         var dy = new double[n];
         for (var step = 0; step < Iterations; step++)
@@ -91,12 +92,25 @@ public sealed class ClusterGraph
             var temperature = 0.1 * (1 - (double)step / Iterations) + 0.002;
             for (var i = 0; i < n; i++)
             {
+                // A pull to the centre keeps parts that nothing links (and lone members) from drifting to the edges.
+                dx[i] -= Gravity * (_nodes[i].X - 0.5);
+                dy[i] -= Gravity * (_nodes[i].Y - 0.5);
                 var d = Math.Max(1e-9, Math.Sqrt(dx[i] * dx[i] + dy[i] * dy[i]));
                 var move = Math.Min(d, temperature);
-                _nodes[i].X = Math.Clamp(_nodes[i].X + dx[i] / d * move, 0, 1);
-                _nodes[i].Y = Math.Clamp(_nodes[i].Y + dy[i] / d * move, 0, 1);
+                _nodes[i].X += dx[i] / d * move;
+                _nodes[i].Y += dy[i] / d * move;
             }
         }
+        Fit();
+    }
+
+    /// <summary>Scales the layout to fill the drawing, keeping its proportions.</summary>
+    private void Fit()
+    {
+        var (minX, maxX, minY, maxY) = (_nodes.Min(p => p.X), _nodes.Max(p => p.X), _nodes.Min(p => p.Y), _nodes.Max(p => p.Y));
+        var span = Math.Max(1e-9, Math.Max(maxX - minX, maxY - minY));
+        foreach (var node in _nodes)
+            (node.X, node.Y) = (0.5 + (node.X - (minX + maxX) / 2) / span, 0.5 + (node.Y - (minY + maxY) / 2) / span);
     }
 
     public IHtmlContent Svg(Func<string, string> accountLink)

@@ -93,7 +93,6 @@ public static class ConsoleSetup
             await next();
         });
         app.MapGet($"{Path}/console.css", () => Results.Text(Stylesheet.Value, "text/css")).AllowAnonymous();
-        app.MapGet(Path, () => Results.Redirect($"{Path}/"));
         app.MapRazorPages();
     }
 
