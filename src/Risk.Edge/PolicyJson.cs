@@ -71,7 +71,6 @@ public static class PolicyJson
         examples = counts.Changed.OrderBy(p => p.Live).ThenBy(p => p.Candidate).ToDictionary(p => Pair(p.Live, p.Candidate), p => p.Examples),
     };
 
-    /// <summary>"allow->challenge": the action under the live policy, then under the candidate.</summary>
     /// <summary>Settings written as KEY=VALUE, one per item (spaces around either side allowed), as the CLI and the console take them.</summary>
     public static IReadOnlyDictionary<string, double> Pairs(IEnumerable<string> pairs)
     {
@@ -87,6 +86,7 @@ public static class PolicyJson
         return values;
     }
 
+    /// <summary>"allow->challenge": the action under the live policy, then under the candidate.</summary>
     public static string Pair(DecisionAction live, DecisionAction candidate) => $"{Wire.Action(live)}->{Wire.Action(candidate)}";
 
     /// <summary>A stored value, or the knob's default where none is stored.</summary>

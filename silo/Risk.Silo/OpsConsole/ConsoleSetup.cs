@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Risk.Silo.Auth;
 
@@ -35,7 +34,6 @@ public static class ConsoleSetup
     public const string Path = "/console";
     public const string Scheme = "RiskConsole";
     public const string Policy = "console";
-    public const string SignInRateLimit = "console-sign-in";
     private const string DigestClaim = "risk:key-digest";
 
     public static WebApplicationBuilder AddRiskConsole(this WebApplicationBuilder builder)
@@ -71,14 +69,7 @@ public static class ConsoleSetup
             o.AccessDeniedPath = $"{Path}/signin";
             o.Events.OnValidatePrincipal = StillAKey;
         });
-        // Guessing keys at the sign-in form costs as much as guessing them at the API: a few tries a minute per address.
-        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(SignInRateLimit, http => !HttpMethods.IsPost(http.Request.Method)
-            ? RateLimitPartition.GetNoLimiter("page")
-            : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = 10,
-                Window = TimeSpan.FromMinutes(1),
-            })));
+        builder.Services.AddSingleton<SignInGuard>();
         builder.Services.AddAuthorization(o => o.AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(Scheme)
             .RequireAssertion(c => c.Resource is HttpContext http && CanRead(http, c.User))));

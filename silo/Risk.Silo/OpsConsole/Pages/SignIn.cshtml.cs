@@ -1,14 +1,12 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using Risk.Silo.Auth;
 
 namespace Risk.Silo.OpsConsole.Pages;
 
 /// <summary>Exchanges an analyst's or admin's key for a console session, and ends it.</summary>
-[EnableRateLimiting(ConsoleSetup.SignInRateLimit)]
-public sealed class SignInModel(ApiKeys keys, ILogger<SignInModel> log) : PageModel
+public sealed class SignInModel(ApiKeys keys, SignInGuard guard, ILogger<SignInModel> log) : PageModel
 {
     public string? Problem { get; private set; }
     public string ReturnUrl { get; private set; } = "/console/";
@@ -23,9 +21,18 @@ public sealed class SignInModel(ApiKeys keys, ILogger<SignInModel> log) : PageMo
     {
         ReturnUrl = Local(returnUrl);
         if (!keys.Enabled) return LocalRedirect(ReturnUrl);
+        var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (guard.Exhausted(address))
+        {
+            Problem = "Too many keys were refused from this address: wait a minute.";
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = "60";
+            return Page();
+        }
         var found = string.IsNullOrWhiteSpace(key) ? null : keys.Find(key.Trim());
         if (found is null)
         {
+            guard.Refused(address);
             log.LogWarning("Console sign-in refused: unknown key from {Address}", HttpContext.Connection.RemoteIpAddress);
             Problem = "That key is not one this silo accepts.";
             Response.StatusCode = StatusCodes.Status401Unauthorized;
