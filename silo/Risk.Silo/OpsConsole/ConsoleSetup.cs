@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 using Risk.Silo.Auth;
 
 namespace Risk.Silo.OpsConsole;
@@ -10,13 +12,6 @@ namespace Risk.Silo.OpsConsole;
 public sealed class ConsoleOptions
 {
     public const string Section = "Risk:Console";
-
-    /// <summary>
-    /// A directory that every silo behind the same address shares, for the keys that seal console sessions and form
-    /// tokens. Unset, each silo makes its own at start: a session then lasts until that silo restarts, and a console
-    /// behind a load balancer needs session affinity.
-    /// </summary>
-    public string? SessionKeysDirectory { get; set; }
 
     /// <summary>How long a session lasts without use.</summary>
     public TimeSpan SessionIdle { get; set; } = TimeSpan.FromHours(8);
@@ -39,9 +34,12 @@ public static class ConsoleSetup
     public static WebApplicationBuilder AddRiskConsole(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(ConsoleOptions.Section).Get<ConsoleOptions>() ?? new();
-        var protection = builder.Services.AddDataProtection().SetApplicationName("risk-console");
-        if (options.SessionKeysDirectory is { Length: > 0 } dir) protection.PersistKeysToFileSystem(new DirectoryInfo(dir));
-        else builder.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        builder.Services.AddDataProtection().SetApplicationName("risk-console");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = ActivatorUtilities.CreateInstance<GrainKeyRing>(sp)));
+        // The ring is kept as Risk keeps everything else, in its storage, which is guarded as the key to all of Risk's
+        // state already: data protection's warning that it is not encrypted again there says nothing an operator can act on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
 
         builder.Services.AddRazorPages(o =>
         {
