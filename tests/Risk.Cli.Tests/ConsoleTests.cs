@@ -223,6 +223,48 @@ public class ConsoleTests(ConsoleWorld world) : IClassFixture<ConsoleWorld>
         }
     }
 
+    [Fact]
+    public async Task A_session_made_at_one_silo_is_good_at_another_of_its_cluster()
+    {
+        var second = new SiloProcess(["--storage", "memory", "--api-keys", world.Keyed.KeysFile], join: world.Silo);
+        try
+        {
+            await second.InitializeAsync();
+            var (http, signedIn) = await world.Session(world.Key("test-analyst"));
+            http.Dispose();
+            var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("risk-console=", StringComparison.Ordinal)).Split(';')[0];
+            using var other = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = second.Http };
+            other.DefaultRequestHeaders.Add("Cookie", cookie);
+            var home = await other.GetAsync("/console/review");
+            Assert.True(home.StatusCode == HttpStatusCode.OK, $"the other silo answered {home.StatusCode} {home.Headers.Location}");
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task After_ten_refused_keys_an_address_waits_even_with_a_good_key()
+    {
+        // A silo of its own: the refusals count against this host's address.
+        var keyed = new KeyedSilo();
+        try
+        {
+            await keyed.InitializeAsync();
+            var world = new ConsoleWorld.Sessions(keyed.Silo);
+            for (var i = 0; i < 10; i++)
+                Assert.Equal(HttpStatusCode.Unauthorized, (await world.SignIn($"rk_guess-{i}")).SignedIn.StatusCode);
+            var (_, refused) = await world.SignIn(keyed.Keys["test-admin"]);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal("60", refused.Headers.RetryAfter?.ToString());
+        }
+        finally
+        {
+            await keyed.DisposeAsync();
+        }
+    }
+
     /// <summary>The keys file is polled: a change is seen within seconds.</summary>
     private static async Task<T> Eventually<T>(Func<Task<T>> attempt, Func<T, bool> done)
     {

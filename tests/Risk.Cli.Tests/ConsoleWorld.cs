@@ -60,15 +60,20 @@ public sealed partial class ConsoleWorld : IAsyncLifetime
     }
 
     /// <summary>A browser-less session: the sign-in form's token and cookies, then the key posted as the form does.</summary>
-    public async Task<(HttpClient Http, HttpResponseMessage SignedIn)> Session(string? key)
+    public Task<(HttpClient Http, HttpResponseMessage SignedIn)> Session(string? key) => new Sessions(Silo).SignIn(key);
+
+    public sealed class Sessions(SiloProcess silo)
     {
-        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = Silo.Http };
-        var token = FormToken(await http.GetStringAsync("/console/signin"));
-        var signedIn = await http.PostAsync("/console/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        public async Task<(HttpClient Http, HttpResponseMessage SignedIn)> SignIn(string? key)
         {
-            ["key"] = key ?? "", ["__RequestVerificationToken"] = token,
-        }));
-        return (http, signedIn);
+            var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = silo.Http };
+            var token = FormToken(await http.GetStringAsync("/console/signin"));
+            var signedIn = await http.PostAsync("/console/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["key"] = key ?? "", ["__RequestVerificationToken"] = token,
+            }));
+            return (http, signedIn);
+        }
     }
 
     public static string FormToken(string html) => TokenInput().Match(html) is { Success: true } m ? m.Groups[1].Value
