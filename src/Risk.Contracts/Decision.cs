@@ -25,6 +25,8 @@ public sealed record Decision(
 
 /// <summary>An account's standing as of its latest event, as `risk replay --export-accounts` writes it.</summary>
 /// <param name="Ja4">The client fingerprint of the latest request that carried one.</param>
+/// <param name="Ip">The IP of its latest request; <paramref name="Proxy"/> the proxy, and <paramref name="Payment"/> the
+/// payment fingerprint its events last named.</param>
 [GenerateSerializer, Immutable, Alias("risk.account-verdict.v1")]
 public sealed record AccountVerdict(
     [property: Id(0)] string Account,
@@ -33,7 +35,10 @@ public sealed record AccountVerdict(
     [property: Id(3)] DateTime? FirstFlaggedAt,
     [property: Id(4)] long Events,
     [property: Id(5)] DateTime? LastEventAt,
-    [property: Id(6)] string? Ja4 = null);
+    [property: Id(6)] string? Ja4 = null,
+    [property: Id(7)] string? Ip = null,
+    [property: Id(8)] string? Proxy = null,
+    [property: Id(9)] string? Payment = null);
 
 /// <summary>What one entity grain (account, IP, proxy, cluster) contributes to a decision.</summary>
 /// <param name="Score">0 to 100, from this entity's own signals.</param>

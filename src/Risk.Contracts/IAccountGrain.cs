@@ -24,4 +24,23 @@ public interface IAccountGrain : IOverridable
     /// <summary>A content family found the account one of a ring (<see cref="IFamilyGrain"/>).</summary>
     [Alias("RingFound"), OneWay]
     Task RingFound(FamilyRing ring);
+
+    /// <summary>The account's events and decision score per hour of event time, over its latest active hours, oldest first.</summary>
+    [Alias("Timeline"), ReadOnly, AlwaysInterleave]
+    Task<IReadOnlyList<TimelinePoint>> Timeline();
+
+    /// <summary>Its latest review, kept with its state (written through); null if it was never reviewed.</summary>
+    [Alias("Review"), ReadOnly, AlwaysInterleave]
+    Task<AccountReview?> Review();
+
+    /// <summary>Keeps an analyst's review with the account; the override it brings is set separately.</summary>
+    [Alias("Reviewed"), AdminOnly]
+    Task Reviewed(AccountReview review);
 }
+
+/// <summary>One hour (event time) of an account: how many events, and its decision score after the hour's last one.</summary>
+[GenerateSerializer, Immutable, Alias("risk.timeline-point")]
+public sealed record TimelinePoint(
+    [property: Id(0)] DateTime Hour,
+    [property: Id(1)] int Events,
+    [property: Id(2)] double Score);

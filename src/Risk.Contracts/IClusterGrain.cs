@@ -25,4 +25,14 @@ public interface IClusterGrain : IGrainWithStringKey
     /// <summary>Takes in the pooled signals of a cluster that joined this one. One-way.</summary>
     [Alias("Absorb"), OneWay]
     Task Absorb(ClusterSummary joined);
+
+    /// <summary>The cluster this one now belongs to: its risk and its most recent reporters, latest first.</summary>
+    [Alias("View")]
+    Task<ClusterView> View();
 }
+
+/// <summary>What the console draws of a cluster: its risk (pooled signals as reasons) and its recent members.</summary>
+[GenerateSerializer, Immutable, Alias("risk.cluster-view")]
+public sealed record ClusterView(
+    [property: Id(0)] ClusterRisk Risk,
+    [property: Id(1)] IReadOnlyList<string> RecentMembers);
