@@ -22,6 +22,7 @@ app.MapHealthApi();
 app.MapAdminApi();
 app.MapPolicyVersionsApi();
 app.MapShadowApi();
+app.MapReviewApi();
 app.MapStixApi();
 app.MapDashboardApi();
 await app.RunAsync();
