@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Risk.Client;
 using Risk.Client.Gateway;
 using Risk.Contracts;
 using Risk.Edge;
@@ -18,9 +19,6 @@ public static class ReviewApi
 {
     /// <summary>How many days back <c>GET /v1/reviews</c> reads without <c>since</c>, and at most with it.</summary>
     private const int DefaultDays = 30, MaxDays = 366;
-
-    /// <summary>Far more pages than a day's reviews fill; past it the log refuses rather than scan on.</summary>
-    private const int MaxPagesPerDay = 1000;
 
     public static void MapReviewApi(this WebApplication app)
     {
@@ -65,23 +63,9 @@ public static class ReviewApi
     private static async Task Log(IGrainFactory grains, AccountReview review)
     {
         var day = DateOnly.FromDateTime(review.At);
-        for (var page = 0; page < MaxPagesPerDay; page++)
+        for (var page = 0; page < ReviewLog.MaxPagesPerDay; page++)
             if (await grains.GetGrain<IReviewLogGrain>(IReviewLogGrain.Key(day, page)).Add(review)) return;
         throw new InvalidOperationException($"the review log of {day:yyyy-MM-dd} is full");
-    }
-
-    /// <summary>The reviews made from <paramref name="since"/> through today (UTC), oldest first.</summary>
-    public static async IAsyncEnumerable<AccountReview> Reviews(IGrainFactory grains, DateOnly since)
-    {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        for (var day = since; day <= today; day = day.AddDays(1))
-            for (var page = 0; page < MaxPagesPerDay; page++)
-            {
-                var reviews = await grains.GetGrain<IReviewLogGrain>(IReviewLogGrain.Key(day, page)).Reviews();
-                foreach (var review in reviews) yield return review;
-                // Pages fill in order: one with room is the day's last.
-                if (reviews.Count < IReviewLogGrain.PageSize) break;
-            }
     }
 
     private static string Name(ReviewLabel label) => label == ReviewLabel.Fraud ? "fraud" : "benign";
@@ -124,7 +108,7 @@ public static class ReviewApi
         // Streamed a line at a time: a month of a busy team's reviews need not be held at once.
         http.Response.ContentType = "application/x-ndjson";
         var newline = Encoding.UTF8.GetBytes("\n");
-        await foreach (var review in Reviews(grains, from).WithCancellation(http.RequestAborted))
+        await foreach (var review in ReviewLog.Read(grains, from, today).WithCancellation(http.RequestAborted))
         {
             await JsonSerializer.SerializeAsync(http.Response.Body, review, Wire.Json, http.RequestAborted);
             await http.Response.Body.WriteAsync(newline, http.RequestAborted);
