@@ -14,7 +14,9 @@ public class ClusterViewTests(ClusterFixture fixture) : IClassFixture<ClusterFix
     [Fact]
     public async Task A_cluster_shows_its_risk_and_its_recent_members_latest_first()
     {
+        // Reports are one-way: the second is sent once the first has arrived, so their order is known.
         await Cluster("view-a").Report(Report("view-ann"));
+        await Traffic.Eventually(() => Cluster("view-a").View(), v => v.RecentMembers.Count == 1);
         await Cluster("view-a").Report(Report("view-bo"));
 
         var view = await Traffic.Eventually(() => Cluster("view-a").View(), v => v.RecentMembers.Count == 2);
