@@ -26,6 +26,8 @@ public interface IAdminTarget
     Task<JsonElement?> ShadowReport();
     /// <summary>The STIX 2.1 bundle of the flagged clusters, as JSON text.</summary>
     Task<string> ExportStix();
+    /// <summary>Analysts' reviews from <paramref name="since"/> (a UTC day) through today, oldest first.</summary>
+    Task<IReadOnlyList<AccountReview>> Reviews(DateOnly since);
 }
 
 /// <summary>
@@ -82,6 +84,13 @@ public static class AdminTarget
         public async Task<JsonElement?> ClearShadow(string? reason) => await client.ClearShadow(Verb.Actor, reason) is { } ended ? Json(PolicyJson.Shadow(ended)) : null;
         public async Task<JsonElement?> ShadowReport() => await client.ShadowReport() is var (shadow, counts) ? Json(PolicyJson.ShadowReport(shadow, counts)) : null;
 
+        public async Task<IReadOnlyList<AccountReview>> Reviews(DateOnly since)
+        {
+            var reviews = new List<AccountReview>();
+            await foreach (var review in ReviewLog.Read(grains, since, DateOnly.FromDateTime(DateTime.UtcNow))) reviews.Add(review);
+            return reviews;
+        }
+
         private static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value, PolicyJson.Options);
     }
 
@@ -129,6 +138,13 @@ public static class AdminTarget
             var response = await http.GetAsync("/v1/export/stix");
             if (!response.IsSuccessStatusCode) await Read(response);
             return await response.Content.ReadAsStringAsync();
+        }
+
+        public async Task<IReadOnlyList<AccountReview>> Reviews(DateOnly since)
+        {
+            var response = await http.GetAsync($"/v1/reviews?since={since:yyyy-MM-dd}");
+            if (!response.IsSuccessStatusCode) await Read(response);
+            return ReviewPrecision.Parse(await response.Content.ReadAsStringAsync());
         }
 
         /// <summary>The answer's JSON; a 400 is bad input (its reason), a 401 or 403 a refusal, anything else a failure.</summary>

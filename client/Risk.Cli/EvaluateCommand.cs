@@ -23,14 +23,21 @@ public static class EvaluateCommand
         var seed = new Option<int>("--seed") { Description = "With --worlds: the first world's seed", DefaultValueFactory = _ => 1 };
         var scale = new Option<double>("--scale") { Description = "With --worlds: the worlds' scale", DefaultValueFactory = _ => 1.0 };
         var reference = new Option<bool>("--reference") { Description = "With --worlds: the reference recipe, not drawn parameters" };
-        var command = new Command("evaluate", "Replay labelled traffic in an embedded silo and measure detection per cohort")
+        var reviews = new Option<bool>("--reviews")
         {
-            events, labels, json, export, worlds, seed, scale, reference,
+            Description = "Instead of traffic: measure past decisions against analysts' reviews (from the cluster, or --url/--key): "
+                + "per action the share labelled fraud, the precision of flags, the share found benign",
+        };
+        var since = new Option<string?>("--since") { Description = "With --reviews: the first day (YYYY-MM-DD, UTC) of reviews read; 30 days back by default" };
+        var command = new Command("evaluate", "Replay labelled traffic in an embedded silo and measure detection per cohort, or measure past decisions against reviews")
+        {
+            events, labels, json, export, worlds, seed, scale, reference, reviews, since, AdminTarget.Url, AdminTarget.Key,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
             var configArgs = parse.UnmatchedTokens.ToArray();
+            if (parse.GetValue(reviews)) return await EvaluateReviews(parse, parse.GetValue(since), parse.GetValue(json), ct);
             if (parse.GetValue(worlds) is > 0 and var count)
             {
                 var first = parse.GetValue(seed);
@@ -68,6 +75,33 @@ public static class EvaluateCommand
             return Verb.Ok;
         });
         return command;
+    }
+
+    private static async Task<int> EvaluateReviews(ParseResult parse, string? since, bool json, CancellationToken ct)
+    {
+        var from = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-30);
+        if (since is not null && !DateOnly.TryParseExact(since, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out from))
+        {
+            await Console.Error.WriteLineAsync($"error: --since: '{since}' is not a day as YYYY-MM-DD");
+            return Verb.BadInput;
+        }
+        return await AdminTarget.Run(parse, ct, async target =>
+        {
+            var precision = ReviewPrecision.Of(await target.Reviews(from));
+            if (json) Console.WriteLine(JsonSerializer.Serialize(precision, Wire.Json));
+            else Print(precision, from);
+            return Verb.Ok;
+        });
+    }
+
+    private static void Print(ReviewPrecision p, DateOnly since)
+    {
+        AnsiConsole.MarkupLineInterpolated($"{p.Reviews} reviews since {since:yyyy-MM-dd} ({p.OverridesSkipped} of decisions an override made, left out)");
+        var table = new Table().AddColumns("decision reviewed", "reviews", "labelled fraud", "precision");
+        foreach (var a in p.Actions.Append(p.Flagged))
+            table.AddRow(a.Action, a.Reviewed.ToString(CultureInfo.InvariantCulture), a.Fraud.ToString(CultureInfo.InvariantCulture), a.Precision is { } r ? Percent(r) : "-");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"found benign: {p.Benign} ({(p.BenignShare is { } b ? Percent(b) : "-")})");
     }
 
     /// <summary>Replays one world into a fresh embedded silo and scores the accounts' outcomes against its labels.</summary>

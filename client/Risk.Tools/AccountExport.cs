@@ -7,7 +7,7 @@ namespace Risk.Tools;
 
 /// <summary>
 /// Writes one JSON line per account:
-/// {"account","action","score","cluster","reasons","firstFlaggedAt","events"}, in the order the accounts were first seen.
+/// {"account","action","score","cluster","reasons","firstFlaggedAt","events","ip","proxy","payment"}, in the order the accounts were first seen.
 /// </summary>
 public static class AccountExport
 {
@@ -53,6 +53,15 @@ public static class AccountExport
         json.WriteEndArray();
         if (v.FirstFlaggedAt is { } at) json.WriteString("firstFlaggedAt", Wire.Time(at)); else json.WriteNull("firstFlaggedAt");
         json.WriteNumber("events", v.Events);
+        // Where its latest request came from and what it pays with: what an analyst pivots on next.
+        WriteOrNull(json, "ip", v.Ip);
+        WriteOrNull(json, "proxy", v.Proxy);
+        WriteOrNull(json, "payment", v.Payment);
         json.WriteEndObject();
+    }
+
+    private static void WriteOrNull(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null) json.WriteNull(name); else json.WriteString(name, value);
     }
 }

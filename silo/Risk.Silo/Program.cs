@@ -24,6 +24,7 @@ app.MapHealthApi();
 app.MapAdminApi();
 app.MapPolicyVersionsApi();
 app.MapShadowApi();
+app.MapReviewApi();
 app.MapStixApi();
 app.MapDashboardApi();
 app.MapRiskConsole();

@@ -34,6 +34,10 @@ public sealed class AccountState : IOverrideState
     /// <summary>The action the watchlist last heard (challenge or block), with its score; null when not on it.</summary>
     public DecisionAction? Listed { get; set; }
     public double ListedScore { get; set; }
+    /// <summary>Its latest active hours of event time, for the console's chart of it.</summary>
+    public HourlyTimeline Timeline { get; set; } = new();
+    /// <summary>An analyst's latest review; written through, like an override.</summary>
+    public AccountReview? Review { get; set; }
 }
 
 /// <summary>An account's standing as last reported to its creation cohort.</summary>
@@ -61,12 +65,15 @@ public sealed class AccountGrain(
         // The batch's address stands for all of its events: an account's batch rarely spans two.
         var shared = batch.Ip is { } ip && ip.Accounts >= policy[Knobs.FamilySharedAddressAccounts];
         var next = 0;
+        var latest = DateTime.MinValue;
         for (var i = 0; i < batch.Events.Count; i++)
         {
             if (skipped is not null && next < skipped.Count && skipped[next].Position == i) { next++; continue; }
-            Profile.Observe(batch.Events[i], LaunchOf(batch, batch.Events[i]), shared);
+            var e = batch.Events[i];
+            Profile.Observe(e, LaunchOf(batch, e), shared);
+            State.Timeline.Add(e.Ts);
+            if (e.Ts > latest) latest = e.Ts;
         }
-        Unstored(state => ObserveAgain(state, batch, skipped, shared), batch.Events.Count - (skipped?.Count ?? 0));
         // Scored once per batch, not per event: it decides the cluster report, the status for the network grains,
         // and whether the account is flagged now (the first-flag time is the batch's last event).
         var assessment = Profile.Assess(policy);
@@ -78,8 +85,16 @@ public sealed class AccountGrain(
         ReportToCluster(policy, own, ownFlagged);
         var withCluster = WithCluster(own, State.Cluster);
         NoteIfFlagged(policy, assessment, withCluster, State.Cluster, Profile.LastSeen);
+        // The decision as a verdict would give it: the timeline's score, and what watchers and the watchlist hear, so
+        // that it is built once per batch.
+        var risk = Risk(policy);
+        var decision = DecisionRules.Decide(policy, risk, State.Ip, State.Proxy);
+        State.Timeline.Score(latest, decision.Score);
+        // Applied again over a stored record with this activation's score: the record's events are not weighed then,
+        // since reconciling runs with no policy at hand, and the hour's next batch scores it anew.
+        Unstored(state => ObserveAgain(state, batch, skipped, shared, decision.Score), batch.Events.Count - (skipped?.Count ?? 0));
         MarkDirty();
-        TellWatchers(policy);
+        TellWatchers(policy, risk);
         // For the IPs and proxies it used: flagged by what it holds across accounts too (its cluster, a campaign),
         // but never by their own context, which would feed back on itself.
         var flagged = ownFlagged || State.Campaign.IsActive(policy, Profile.LastSeen)
@@ -90,7 +105,7 @@ public sealed class AccountGrain(
         var linkable = (flagged || suspect) && Profile.Ring?.IsActive(policy, Profile.LastSeen) != true;
         ReportToCohort(flagged, linkable);
         ReportToFamilies(policy);
-        TellWatchlist(policy, flagged || State.Ip?.Override == OverrideAction.Block || State.Proxy?.Override == OverrideAction.Block);
+        TellWatchlist(policy, flagged || State.Ip?.Override == OverrideAction.Block || State.Proxy?.Override == OverrideAction.Block, decision);
         return new AccountStatus(flagged, linkable ? ClusterId : null, suspect && linkable, skipped);
     }
 
@@ -98,16 +113,21 @@ public sealed class AccountGrain(
         e.Model is { } model && batch.Launches?.TryGetValue(model, out var launched) == true ? launched : null;
 
     /// <summary>A batch's events applied again over a stored record; those whose ids the record holds were applied there.</summary>
-    private void ObserveAgain(AccountState state, AccountBatch batch, List<SkippedEvent>? skipped, bool shared)
+    /// <param name="score">The decision score this activation gave after the batch: the timeline's for its latest hour.</param>
+    private void ObserveAgain(AccountState state, AccountBatch batch, List<SkippedEvent>? skipped, bool shared, int score)
     {
         var next = 0;
+        var latest = DateTime.MinValue;
         for (var i = 0; i < batch.Events.Count; i++)
         {
             if (skipped is not null && next < skipped.Count && skipped[next].Position == i) { next++; continue; }
             var e = batch.Events[i];
             if (e.Id is { } id && (state.EventIds ??= new()).Admit(StableHash64.Of("event", id), e.Ts, Options.AccountEventIds) != EventIdCheck.New) continue;
             state.Profile.Observe(e, LaunchOf(batch, e), shared);
+            state.Timeline.Add(e.Ts);
+            if (e.Ts > latest) latest = e.Ts;
         }
+        state.Timeline.Score(latest, score);
         state.Account ??= batch.Events[0].Account;
     }
 
@@ -118,7 +138,8 @@ public sealed class AccountGrain(
     protected override AccountState Reconcile(AccountState stored, AccountState mine)
     {
         var ring = mine.Profile.Ring ?? stored.Profile.Ring;
-        (mine.Profile, mine.EventIds) = (stored.Profile, stored.EventIds);
+        // The timeline counts events as the profile does: the record's, with this activation's applied over it below.
+        (mine.Profile, mine.EventIds, mine.Timeline) = (stored.Profile, stored.EventIds, stored.Timeline);
         mine.Profile.Ring = ring;
         mine.Account ??= stored.Account;
         (mine.Ip, mine.Proxy) = (mine.Ip ?? stored.Ip, mine.Proxy ?? stored.Proxy);
@@ -132,6 +153,7 @@ public sealed class AccountGrain(
         if (!mine.Campaign.IsSet || stored.Campaign.IsSet && stored.Campaign.RenewedAt > mine.Campaign.RenewedAt) mine.Campaign = stored.Campaign;
         // An override is written through: the record's is the latest, unless this activation set one since (applied below).
         (mine.Override, mine.OverrideExpires) = (stored.Override, stored.OverrideExpires);
+        mine.Review = stored.Review;
         ApplyUnstored(mine);
         return mine;
     }
@@ -173,7 +195,41 @@ public sealed class AccountGrain(
         State.FirstFlaggedAt,
         Profile.Events,
         Profile.Events == 0 ? null : Profile.LastSeen,
-        Profile.LastJa4);
+        Profile.LastJa4,
+        Profile.LastIp,
+        Profile.LastProxy,
+        Profile.Payment);
+
+    public Task<IReadOnlyList<TimelinePoint>> Timeline()
+    {
+        var timeline = State.Timeline;
+        var points = new TimelinePoint[timeline.Count];
+        for (var i = 0; i < points.Length; i++)
+            points[i] = new TimelinePoint(HourlyTimeline.StartOf(timeline.Hours[i]), timeline.Events[i], timeline.Scores[i]);
+        return Task.FromResult<IReadOnlyList<TimelinePoint>>(points);
+    }
+
+    public Task<AccountReview?> Review() => Task.FromResult(State.Review);
+
+    /// <summary>Stored before it is acknowledged: a label is an operator's, like the override it comes with.</summary>
+    public async Task Reviewed(AccountReview review)
+    {
+        var before = State.Review;
+        try
+        {
+            await WriteThrough(state =>
+            {
+                state.Account ??= GrainKeys.Decode(this.GetPrimaryKeyString());
+                state.Review = review;
+            });
+        }
+        catch
+        {
+            // Kept only once stored: the review before stays the account's.
+            State.Review = before;
+            throw;
+        }
+    }
 
     public async Task<AccountExplanation> Explain()
     {
@@ -237,10 +293,11 @@ public sealed class AccountGrain(
     /// Tells the watchlist when the account's decision becomes or stops being a flag, or its score moves materially
     /// while flagged. One-way. Decided only when it may flag or is listed: most accounts never are.
     /// </summary>
-    private void TellWatchlist(PolicyView policy, bool mayBeFlagged)
+    /// <param name="decision">The decision now, when the caller made it already.</param>
+    private void TellWatchlist(PolicyView policy, bool mayBeFlagged, Decision? decision = null)
     {
         if (!mayBeFlagged && State.Listed is null) return;
-        var decision = DecisionRules.Decide(policy, Risk(policy), State.Ip, State.Proxy);
+        decision ??= DecisionRules.Decide(policy, Risk(policy), State.Ip, State.Proxy);
         DecisionAction? listed = decision.IsFlagged ? decision.Action : null;
         if (listed == State.Listed && (listed is null || Math.Abs(decision.Score - State.ListedScore) < policy[Knobs.PushMinScoreChange])) return;
         (State.Listed, State.ListedScore) = (listed, decision.Score);

@@ -49,6 +49,10 @@ public sealed class ClusterGrain(
     public async Task<ClusterRisk> GetRisk() =>
         State.MergedInto is { } root ? await Cluster(root).GetRisk() : Risk(await policies.Get());
 
+    /// <summary>A merged cluster answers for the one it joined, as <see cref="GetRisk"/> does.</summary>
+    public async Task<ClusterView> View() =>
+        State.MergedInto is { } root ? await Cluster(root).View() : new ClusterView(Risk(await policies.Get()), [.. State.RecentMembers]);
+
     public Task Merge(string other)
     {
         if (other == Id) return Task.CompletedTask;

@@ -123,6 +123,69 @@ public class FailedWriteTests(FaultyStorageCluster fixture) : IClassFixture<Faul
     // A silo going down may still be storing an activation when the next one starts on another silo, which then reads
     // the record as it was. Here the other activation's write is the test's own, straight to storage.
 
+    private static AccountReview Review(string account) => new(account, ReviewVerdict.Confirm, ReviewLabel.Fraud, "seen", "key:ana",
+        new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc), new Decision(DecisionAction.Challenge, 70, ["cot_elicitation"], 1));
+
+    [Fact]
+    public async Task A_review_is_in_the_log_store_before_it_is_acknowledged_and_one_whose_write_fails_is_not_logged()
+    {
+        var page = fixture.Grains.GetGrain<IReviewLogGrain>(IReviewLogGrain.Key(new DateOnly(2026, 4, 1), 0));
+        Assert.True(await page.Add(Review("logged-ann")));
+
+        var record = new GrainState<ReviewLogState>(new ReviewLogState());
+        await fixture.Storage.ReadStateAsync("reviews", page.GetGrainId(), record);
+        Assert.Equal(["logged-ann"], record.State!.Reviews.Select(r => r.Account));
+
+        fixture.Faults.Arm("2026-04-01");
+        try { await Assert.ThrowsAnyAsync<Exception>(() => page.Add(Review("logged-bo"))); }
+        finally { fixture.Faults.Disarm(); }
+        Assert.Equal(["logged-ann"], (await page.Reviews()).Select(r => r.Account));
+    }
+
+    [Fact]
+    public async Task An_accounts_review_is_stored_before_it_is_acknowledged_and_one_whose_write_fails_is_not_kept()
+    {
+        var account = fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account("reviewed-ann"));
+        await account.Reviewed(Review("reviewed-ann"));
+
+        var record = new GrainState<AccountState>(new AccountState());
+        await fixture.Storage.ReadStateAsync("account", account.GetGrainId(), record);
+        Assert.Equal("seen", record.State!.Review?.Note);
+
+        fixture.Faults.Arm("reviewed-ann");
+        try { await Assert.ThrowsAnyAsync<Exception>(() => account.Reviewed(Review("reviewed-ann") with { Note = "changed" })); }
+        finally { fixture.Faults.Disarm(); }
+        Assert.Equal("seen", (await account.Review())?.Note);
+    }
+
+    [Fact]
+    public async Task An_account_that_finds_a_record_it_did_not_read_adds_its_hours_to_the_records_timeline()
+    {
+        var ts = new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc);
+        RiskEvent Event(int minute, string id) => new(ts.AddMinutes(minute), "twin-tim", "198.18.6.7") { Id = id };
+        var account = fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account("twin-tim"));
+        await fixture.Grains.GetGrain<IIngestGrain>(0).Ingest([Event(0, "e-1"), Event(61, "e-2")]);
+        var mine = await account.Timeline();
+
+        // The other activation applied e-1 too, and an event of its own an hour earlier.
+        var record = new GrainState<AccountState>(new AccountState());
+        await fixture.Storage.ReadStateAsync("account", account.GetGrainId(), record);
+        foreach (var e in new[] { Event(0, "e-1"), Event(-60, "o-1") })
+        {
+            record.State!.Profile.Observe(e, null, false);
+            record.State.Timeline.Add(e.Ts);
+            (record.State.EventIds ??= new()).Admit(StableHash64.Of("event", e.Id!), e.Ts, 64);
+        }
+        await fixture.Storage.WriteStateAsync("account", account.GetGrainId(), record);
+
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var timeline = await account.Timeline();
+        Assert.Equal([(ts.AddHours(-1), 1), (ts, 1), (ts.AddHours(1), 1)], timeline.Select(p => (p.Hour, p.Events)));
+        Assert.Equal(mine[^1].Score, timeline[^1].Score);
+        Assert.Equal(3, (await account.GetVerdict()).Events);
+    }
+
     [Fact]
     public async Task An_account_that_finds_a_record_it_did_not_read_keeps_its_events_and_the_records()
     {

@@ -32,7 +32,7 @@ public class ReplayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClust
         Assert.Equal(summary.Accounts, rows.Select(r => r.GetProperty("account").GetString()));
         foreach (var row in rows)
         {
-            Assert.Equal(["account", "action", "score", "cluster", "reasons", "firstFlaggedAt", "events"], row.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["account", "action", "score", "cluster", "reasons", "firstFlaggedAt", "events", "ip", "proxy", "payment"], row.EnumerateObject().Select(p => p.Name));
             Assert.Contains(row.GetProperty("action").GetString(), new[] { "allow", "throttle", "challenge", "block" });
             Assert.InRange(row.GetProperty("score").GetInt32(), 0, 100);
             Assert.StartsWith("pay-", row.GetProperty("cluster").GetString());

@@ -46,6 +46,7 @@ public sealed partial class RiskGateway : BackgroundService
             SingleReader = true,
         });
         Cache = new DecisionCache(_options.CacheCapacity, _options.CacheTtl, time);
+        Tally = new DecisionTally(time);
         _metrics = new GatewayMetrics(this);
     }
 
@@ -56,6 +57,8 @@ public sealed partial class RiskGateway : BackgroundService
     }
 
     public DecisionCache Cache { get; }
+    /// <summary>The decisions answered since the last report, per action and five minutes; the fail mode's included.</summary>
+    public DecisionTally Tally { get; }
     public long Dropped => Interlocked.Read(ref _dropped);
     public long Sent => Interlocked.Read(ref _sent);
     public long Rejected => Interlocked.Read(ref _rejected);
@@ -80,7 +83,7 @@ public sealed partial class RiskGateway : BackgroundService
         if (Cache.TryGet(account, ip, proxy, out var cached, out var shadow))
         {
             Cache.Shadow.Count(cached, shadow, account);
-            _metrics.Decided(cached, GatewayMetrics.FromCache);
+            Answered(cached, GatewayMetrics.FromCache);
             return ValueTask.FromResult(cached);
         }
         var canonicalIp = DecisionRules.CanonicalRequest(account, ip, proxy);
@@ -101,7 +104,7 @@ public sealed partial class RiskGateway : BackgroundService
                 Current(accountRisk, policy), Current(ipRisk, policy), Current(proxyRisk, policy), ct));
         var decision = DecisionRules.Decide(under, accountRisk, ipRisk, proxyRisk);
         Cache.Put(account, ip, proxy, decision, stamp, Cache.Shadow.Compare(under, decision, account, accountRisk, ipRisk, proxyRisk));
-        _metrics.Decided(decision, GatewayMetrics.FromHeld);
+        Answered(decision, GatewayMetrics.FromHeld);
         return ValueTask.FromResult(decision);
     }
 
@@ -123,7 +126,7 @@ public sealed partial class RiskGateway : BackgroundService
             var under = WeighedUnder(Cache.Policy, accountRisk.Result!, ipRisk.Result, proxyRisk.Result) ?? policy;
             var decision = DecisionRules.Decide(under, accountRisk.Result!, ipRisk.Result, proxyRisk.Result);
             Cache.Put(account, ip, proxy, decision, stamp, Cache.Shadow.Compare(under, decision, account, accountRisk.Result!, ipRisk.Result, proxyRisk.Result));
-            _metrics.Decided(decision, GatewayMetrics.FromGrains);
+            Answered(decision, GatewayMetrics.FromGrains);
             return decision;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
@@ -137,13 +140,19 @@ public sealed partial class RiskGateway : BackgroundService
         try
         {
             var decision = await _grains.GetGrain<IDecisionGrain>(0).Decide(account, ip, proxy).WaitAsync(_options.DecisionTimeout, ct);
-            _metrics.Decided(decision, GatewayMetrics.FromGrains);
+            Answered(decision, GatewayMetrics.FromGrains);
             return decision;
         }
         catch (Exception e) when (e is not ArgumentException && !ct.IsCancellationRequested)
         {
             return Unanswered(e);
         }
+    }
+
+    private void Answered(Decision decision, string source)
+    {
+        Tally.Count(decision.Action);
+        _metrics.Decided(decision, source);
     }
 
     /// <summary>Timed out, or the cluster could not be reached: the configured fail mode answers.</summary>
@@ -154,7 +163,7 @@ public sealed partial class RiskGateway : BackgroundService
         var decision = _options.FailMode == FailMode.Open
             ? new Decision(DecisionAction.Allow, 0, [Unavailable], 0)
             : new Decision(DecisionAction.Block, 100, [Unavailable], 0);
-        _metrics.Decided(decision, GatewayMetrics.FromFailMode);
+        Answered(decision, GatewayMetrics.FromFailMode);
         return decision;
     }
 
@@ -298,6 +307,19 @@ public sealed partial class RiskGateway : BackgroundService
         catch (Exception e) { LogWatchFailed(e); }
     }
 
+    /// <summary>Sends the decisions answered since the last report; a report that fails is sent with the next.</summary>
+    public async Task ReportTally()
+    {
+        var buckets = Tally.Take();
+        if (buckets.Count == 0) return;
+        try { await _grains.GetGrain<IDecisionTallyGrain>(IPolicyGrain.Default).Add(buckets).WaitAsync(TimeSpan.FromSeconds(5)); }
+        catch (Exception e)
+        {
+            Tally.Restore(buckets);
+            LogTallyReportFailed(e);
+        }
+    }
+
     /// <summary>Sends what was counted under the shadow policy since the last report; a report that fails is sent with the next.</summary>
     public async Task ReportShadow()
     {
@@ -319,6 +341,7 @@ public sealed partial class RiskGateway : BackgroundService
         {
             try { await Task.Delay(_options.ShadowReportInterval, ct); } catch (OperationCanceledException) { break; }
             await ReportShadow();
+            await ReportTally();
         }
     }
 
@@ -326,7 +349,7 @@ public sealed partial class RiskGateway : BackgroundService
     {
         await base.StopAsync(cancellationToken);
         // What was counted since the last report; a cluster already gone loses it.
-        try { await ReportShadow().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken); }
+        try { await Task.WhenAll(ReportShadow(), ReportTally()).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken); }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
     }
 
@@ -344,6 +367,9 @@ public sealed partial class RiskGateway : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report the shadow policy's counts; they go with the next report")]
     private partial void LogShadowReportFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report the decisions answered; they go with the next report")]
+    private partial void LogTallyReportFailed(Exception e);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not subscribe to Risk pushes; cached decisions rely on their TTL")]
     private partial void LogWatchFailed(Exception e);

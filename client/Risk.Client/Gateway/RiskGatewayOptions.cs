@@ -41,6 +41,6 @@ public sealed class RiskGatewayOptions
     /// </summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often the counts of decisions compared under a shadow policy are sent to the cluster.</summary>
+    /// <summary>How often the counts of decisions compared under a shadow policy, and of decisions answered per action, are sent to the cluster.</summary>
     public TimeSpan ShadowReportInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
