@@ -43,6 +43,18 @@ public sealed class Browser : IDisposable
         new WebDriverWait(Driver, TimeSpan.FromSeconds(10)).Until(d => d.FindElements(By.CssSelector(css)).FirstOrDefault(e => e.Displayed))
         ?? throw new NoSuchElementException(css);
 
+    /// <summary>Clicks a button that submits a form, and waits for the page it brings (up to 30 s).</summary>
+    public void Submit(IWebElement button)
+    {
+        var page = Driver.FindElement(By.TagName("html"));
+        button.Click();
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(_ =>
+        {
+            try { return !page.Enabled; }
+            catch (StaleElementReferenceException) { return true; }
+        });
+    }
+
     public IReadOnlyList<IWebElement> All(string css) => Driver.FindElements(By.CssSelector(css));
 
     public bool Has(string css) => Driver.FindElements(By.CssSelector(css)).Count > 0;
@@ -64,7 +76,7 @@ public sealed class Browser : IDisposable
     {
         Go("/console/signin");
         Find("input[name=key]").SendKeys(key);
-        Find("form button[type=submit]").Click();
+        Submit(Find("form button[type=submit]"));
     }
 
     public void Screenshot(string name)

@@ -24,7 +24,7 @@ public sealed class IndexModel(IGrainFactory grains, RiskGateway gateway) : Page
     {
         Hours = Math.Clamp(hours ?? 6, 1, (int)IDecisionTallyGrain.Kept.TotalHours);
         // This silo's own decisions since its last report are counted too, not a report interval later.
-        await gateway.ReportShadow();
+        await gateway.ReportTally();
         Now = DateTime.UtcNow;
         var tally = grains.GetGrain<IDecisionTallyGrain>(IPolicyGrain.Default).Get(TimeSpan.FromHours(Hours));
         var flagged = await grains.GetGrain<IWatchlistGrain>(IWatchlistGrain.Default).Flagged(1000);

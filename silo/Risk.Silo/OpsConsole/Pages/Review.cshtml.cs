@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Risk.Client;
 using Risk.Contracts;
 using Risk.Silo.Apis;
 
@@ -53,6 +54,7 @@ public sealed class ReviewModel(IGrainFactory grains) : PageModel
         var flagged = await grains.GetGrain<IWatchlistGrain>(IWatchlistGrain.Default).Flagged(1000);
         Queue = flagged.Where(a => a.Action == DecisionAction.Challenge && a.Account != Done?.Account)
             .OrderBy(a => a.FirstFlaggedAt ?? a.At).Take(Shown).ToList();
-        Today = await ReviewApi.Day(grains, DateOnly.FromDateTime(DateTime.UtcNow));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Today = await ReviewLog.Read(grains, today, today).ToListAsync();
     }
 }
