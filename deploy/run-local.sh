@@ -162,6 +162,7 @@ Ask about the top account (${top_action:-?} ${top_score:-?} above) from another 
 (A decision now reads that IP's and proxy's risk as it stands now, after the other accounts' traffic, so its
 score can differ a point or two from the summary's.)
   risk policy show
+The operators' console: http://127.0.0.1:$HTTP_PORT/console/ (open to this host only: the silo has no keys file).
 Press Ctrl-C to stop the silo and Azurite.
 MSG
 rc=0
