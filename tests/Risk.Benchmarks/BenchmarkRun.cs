@@ -39,9 +39,16 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
         // Decisions are asked about the traffic being ingested, as a gateway asks about the requests it then reports:
         // the first 1,000 tuples of the feed's first copy, whose entities change and push while they are asked.
         var asked = traffic.Copies(1, first: scale.Copies).Select(e => (e.Account, e.Ip, e.Proxy)).Distinct().Take(1000).ToList();
-        var decide = await engine.DecideUnderIngest(reads, Seed, scale.Copies * 4, first: scale.Copies, asked, ingest.EventsPerSecond * decideLoad);
+        // Cold first decisions: accounts never seen (through the asked IPs and proxies), and accounts the ingest step
+        // stored, collected now so that no silo holds them: every activation idle for a second goes.
+        var neverSeen = asked.Select((t, i) => ($"never-seen-{i}", t.Ip, t.Proxy)).Take(500).ToList();
+        var known = traffic.Copies(1, first: 0).Select(e => (e.Account, e.Ip, e.Proxy)).DistinctBy(t => t.Account).Take(500).ToList();
+        await silo.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.FromSeconds(1));
+        var decide = await engine.DecideUnderIngest(reads, Seed, scale.Copies * 4, first: scale.Copies, asked, ingest.EventsPerSecond * decideLoad, neverSeen, known);
         Say($"decide while ingest runs at {decide.IngestEventsPerSecond:N0} events/s: miss p50 {decide.P50:F1} µs, p99 {decide.P99:F1} µs ({decide.P99 / ping.P99:F2}× ping p99), from the risks the gateway holds; cached p99 {decide.CachedP99:F2} µs");
-        Say($"  a miss that calls the replicas: p50 {decide.ReplicaP50:F0} µs, p99 {decide.ReplicaP99:F0} µs ({decide.ReplicaP99 / ping.P99:F2}× ping p99); the first miss on an entity p99 {decide.ColdP99:F0} µs");
+        Say($"  a miss that calls the replicas: p50 {decide.ReplicaP50:F0} µs, p99 {decide.ReplicaP99:F0} µs ({decide.ReplicaP99 / ping.P99:F2}× ping p99); the first miss on an active entity p99 {decide.FirstMissP99:F0} µs");
+        Say($"  first decisions: a never-seen account p99 {decide.Cold.P99:F0} µs ({decide.Cold.Ratio:F2}× a ping of the entities silo at the same moments, {decide.Cold.PingP99:F0} µs); " +
+            $"a stored account not active p99 {decide.ColdKnown.P99:F0} µs ({decide.ColdKnown.Ratio:F2}× its pings, {decide.ColdKnown.PingP99:F0} µs)");
         Say($"  during the held misses, pushes that reached the gateway: {decide.Pushes:N0}; calls to replicas: {decide.Watches:N0}");
         Say($"  meanwhile on the entities silo: a ping's p99 {decide.PingP99:F0} µs; {Paused(decide.SiloPauses)}");
         Say($"  on the decisions silo: a ping's p99 {decide.ReadSidePingP99:F0} µs at the same time as the replica misses ({decide.ReplicaP99 / decide.ReadSidePingP99:F2}×); {Paused(decide.ReadSidePauses)}");
@@ -79,7 +86,13 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
             ping_p99_us = Math.Round(ping.P99, 1),
             latency_ratio = Ratio(decide.P99, ping.P99),
             cached_decide_p99_us = Math.Round(decide.CachedP99, 2),
-            decide_cold_p99_us = Math.Round(decide.ColdP99, 1),
+            decide_cold_p99_us = Math.Round(decide.Cold.P99, 1),
+            decide_cold_ping_p99_us = Math.Round(decide.Cold.PingP99, 1),
+            decide_cold_ratio = Ratio(decide.Cold.P99, decide.Cold.PingP99),
+            decide_cold_known_p99_us = Math.Round(decide.ColdKnown.P99, 1),
+            decide_cold_known_ping_p99_us = Math.Round(decide.ColdKnown.PingP99, 1),
+            decide_cold_known_ratio = Ratio(decide.ColdKnown.P99, decide.ColdKnown.PingP99),
+            decide_first_miss_p99_us = Math.Round(decide.FirstMissP99, 1),
             replica_miss_p50_us = Math.Round(decide.ReplicaP50, 1),
             replica_miss_p99_us = Math.Round(decide.ReplicaP99, 1),
             replica_miss_latency_ratio = Ratio(decide.ReplicaP99, ping.P99),

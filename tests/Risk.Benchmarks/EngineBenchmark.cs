@@ -13,7 +13,9 @@ public sealed record IngestFigures(long Events, long Accepted, double Seconds)
 }
 
 /// <param name="P50">A miss that the gateway decides from the risks it holds, as their replicas pushed them.</param>
-/// <param name="ColdP99">The first miss on each asked entity, which the decisions silo reads from the entities silo.</param>
+/// <param name="FirstMissP99">The first miss on each asked entity, active on the entities silo, which the decisions silo reads from it.</param>
+/// <param name="Cold">First decisions on accounts never seen, through IPs and proxies that are.</param>
+/// <param name="ColdKnown">First decisions on accounts stored but not active.</param>
 /// <param name="ReplicaP50">A miss on entities the gateway does not hold: a call to each one's replica on the decisions silo.</param>
 /// <param name="PingP99">A raw ping's p99 on the entities silo under the same ingest, asked after the misses.</param>
 /// <param name="ReadSidePingP99">
@@ -24,8 +26,14 @@ public sealed record IngestFigures(long Events, long Accepted, double Seconds)
 /// <param name="Watches">Calls to replicas while the held misses ran: to renew a watch, or for a risk not held.</param>
 /// <param name="SiloPauses">The entities silo's GC pauses while the misses and pings ran.</param>
 /// <param name="ReadSidePauses">The decisions silo's GC pauses meanwhile.</param>
-public sealed record DecideFigures(double P50, double P99, double ColdP99, double ReplicaP50, double ReplicaP99, double CachedP99, double PingP99, double ReadSidePingP99,
+public sealed record DecideFigures(double P50, double P99, double FirstMissP99, ColdFigures Cold, ColdFigures ColdKnown, double ReplicaP50, double ReplicaP99, double CachedP99, double PingP99, double ReadSidePingP99,
     double IngestEventsPerSecond, long Pushes, long Watches, GcPauses SiloPauses, GcPauses ReadSidePauses);
+
+/// <summary>First decisions on accounts of one kind, and a raw ping's p99 of the entities silo at the same moments.</summary>
+public sealed record ColdFigures(double P99, double PingP99)
+{
+    public double Ratio => P99 / PingP99;
+}
 
 /// <summary>
 /// The engine against the Orleans ceiling on the same machine: raw pings, ingest through RiskClient,
@@ -116,14 +124,22 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
     /// replicas (the held risks dropped too) with pings of the decisions silo alongside, and pings of the entities
     /// silo; then cached answers.
     /// </summary>
+    /// <param name="neverSeen">Accounts no event named, asked through the IPs and proxies of the traffic.</param>
+    /// <param name="known">Accounts stored and then collected: no activation of them anywhere.</param>
     public async Task<DecideFigures> DecideUnderIngest(SiloProcess reads, int seed, int copies, int first,
-        IReadOnlyList<(string Account, string Ip, string? Proxy)> asked, double perSecond)
+        IReadOnlyList<(string Account, string Ip, string? Proxy)> asked, double perSecond,
+        IReadOnlyList<(string Account, string Ip, string? Proxy)> neverSeen, IReadOnlyList<(string Account, string Ip, string? Proxy)> known)
     {
         var ingest = await IngestFeed.Start(silo, scale, seed, copies, first, perSecond);
         using var gateway = await GatewayBenchmark.StartGateway(reads.Grains);
+        await SequentialPings(silo.Grains, 1000); // activated again after the collection, and warm
         await Task.Delay(TimeSpan.FromSeconds(1)); // ingest up to its rate
 
-        var cold = await Misses(gateway, asked, asked.Count, ingest, forget: false);
+        var firstMiss = await Misses(gateway, asked, asked.Count, ingest, forget: false);
+        // The accounts asked above brought their IPs and proxies to the gateway: what a new account's first request
+        // meets is the account alone, cold.
+        var cold = await ColdMisses(gateway, neverSeen, ingest);
+        var coldKnown = await ColdMisses(gateway, known, ingest);
         // One unmeasured pass of each kind of miss: the decisions silo and this gateway have not run those paths yet,
         // and their first calls are compilation, not the steady state. The held pass
         // comes second: it holds every asked entity's risk again, which the other pass drops.
@@ -170,8 +186,21 @@ public sealed class EngineBenchmark(SiloProcess silo, Scale scale)
         if (ingest.HasExited) Console.Error.WriteLine("warning: the ingest finished before the decisions did; give it more events");
         var ran = await ingest.Stop();
         await gateway.StopAsync(CancellationToken.None);
-        return new DecideFigures(held.Percentile(50), held.Percentile(99), cold.Percentile(99), replica.Percentile(50), replica.Percentile(99), cached.Percentile(99),
+        return new DecideFigures(held.Percentile(50), held.Percentile(99), firstMiss.Percentile(99), cold, coldKnown, replica.Percentile(50), replica.Percentile(99), cached.Percentile(99),
             pings.Percentile(99), readSidePings.Percentile(99), ran.EventsPerSecond, pushed, watched, paused, readSidePaused);
+    }
+
+    /// <summary>
+    /// One first decision per account, with pings of the entities silo from a caller of their own at the same moments:
+    /// a cold decision is judged against what Orleans itself answers meanwhile, on the silo it has to wake.
+    /// </summary>
+    private async Task<ColdFigures> ColdMisses(RiskGateway gateway, IReadOnlyList<(string Account, string Ip, string? Proxy)> accounts, IngestFeed ingest)
+    {
+        using var done = new CancellationTokenSource();
+        var pinging = Task.Run(() => SequentialPings(silo.Grains, accounts.Count * 100, stop: done.Token));
+        var misses = await Misses(gateway, accounts, accounts.Count, ingest, forget: false);
+        await done.CancelAsync();
+        return new ColdFigures(misses.Percentile(99), (await pinging).Percentile(99));
     }
 
     /// <summary>
