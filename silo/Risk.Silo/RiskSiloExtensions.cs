@@ -84,8 +84,11 @@ public static class RiskSiloExtensions
             // (250,000 entities) copying each every 30 s as JSON was garbage the silo's GC paid for. State is written
             // when an idle grain deactivates, not on the way down (the storage goes away too), and never waits for a
             // write budget. What an operator sets is written through as always.
+            // Nor does an entity keep its changes since its last write: with no timed checkpoints those would be every
+            // event of its activation's life (the bulk of an active account's memory), kept against a record another
+            // activation stored, which memory storage never meets: no read is skipped, and a silo going down stores nothing.
             silo.Services.PostConfigure<RiskGrainOptions>(o =>
-                (o.CheckpointInterval, o.FlushOnShutdown, o.CheckpointWritesPerSecond) = (Timeout.InfiniteTimeSpan, false, 0));
+                (o.CheckpointInterval, o.FlushOnShutdown, o.CheckpointWritesPerSecond, o.UnstoredChangesKept) = (Timeout.InfiniteTimeSpan, false, 0, 0));
         }
         else
         {

@@ -92,7 +92,9 @@ public sealed class AccountGrain(
         State.Timeline.Score(latest, decision.Score);
         // Applied again over a stored record with this activation's score: the record's events are not weighed then,
         // since reconciling runs with no policy at hand, and the hour's next batch scores it anew.
-        Unstored(state => ObserveAgain(state, batch, skipped, shared, decision.Score), batch.Events.Count - (skipped?.Count ?? 0));
+        // The score alone is captured, not the decision: what is kept lives until the next write.
+        var score = decision.Score;
+        Unstored(state => ObserveAgain(state, batch, skipped, shared, score), batch.Events.Count - (skipped?.Count ?? 0));
         MarkDirty();
         TellWatchers(policy, risk);
         // For the IPs and proxies it used: flagged by what it holds across accounts too (its cluster, a campaign),
