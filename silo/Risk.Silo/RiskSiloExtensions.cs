@@ -61,6 +61,12 @@ public static class RiskSiloExtensions
         // starvation), so that a slow silo is not taken for a dead one. "Risk:Membership" sets any of Orleans' options.
         silo.Configure<ClusterMembershipOptions>(o => o.ProbeTimeout = TimeSpan.FromSeconds(3));
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Risk:Membership"));
+        // An activation costs memory of its own whatever its state's size; most of an active account's is Orleans'.
+        // Under memory pressure, Orleans deactivates the activations idle longest first (their state written as any
+        // deactivation writes it) rather than letting a silo of idle accounts run out. "Risk:Collection" sets any of
+        // GrainCollectionOptions, such as CollectionAge, how long an idle account stays active.
+        silo.Configure<GrainCollectionOptions>(o => o.EnableActivationSheddingOnMemoryPressure = true);
+        silo.Configure<GrainCollectionOptions>(configuration.GetSection("Risk:Collection"));
         silo.AddRiskTls(configuration);
         silo.AddRiskStorage(options);
         silo.AddRiskGrains(configuration);

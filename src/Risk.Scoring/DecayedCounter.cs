@@ -5,7 +5,12 @@ namespace Risk.Scoring;
 /// Events that arrive late (tᵢ before the last update) are decayed on the way in, so the result does not
 /// depend on arrival order. Two doubles of state, whatever the traffic.
 /// </summary>
-public sealed class DecayedCounter
+/// <remarks>
+/// A struct, held in its owner's fields: an account holds eleven of these, and as objects each cost a header and a
+/// reference besides its sixteen bytes. Being mutable, it must be held in a field (or a local) and changed there: a
+/// copy read through a property would take the change and drop it.
+/// </remarks>
+public struct DecayedCounter
 {
     public double Value { get; set; }
     public DateTime At { get; set; }
@@ -27,7 +32,7 @@ public sealed class DecayedCounter
     public void Merge(double value, DateTime at, TimeSpan halfLife) => Add(at, value, halfLife);
 
     /// <summary>The count as of <paramref name="ts"/>; never grows for times before the last update.</summary>
-    public double ValueAt(DateTime ts, TimeSpan halfLife) => ts <= At ? Value : Value * Factor(ts - At, halfLife);
+    public readonly double ValueAt(DateTime ts, TimeSpan halfLife) => ts <= At ? Value : Value * Factor(ts - At, halfLife);
 
     public static double Factor(TimeSpan elapsed, TimeSpan halfLife) =>
         Math.Pow(2, -elapsed.TotalSeconds / halfLife.TotalSeconds);
