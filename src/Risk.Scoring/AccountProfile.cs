@@ -24,18 +24,18 @@ public sealed class AccountProfile
     /// <summary>The client fingerprint of the latest request that carried one.</summary>
     public string? LastJa4 { get; set; }
 
-    [JsonInclude] public DecayedCounter RequestsHour;
-    [JsonInclude] public DecayedCounter RequestsDay;
-    [JsonInclude] public DecayedCounter Prompts;
-    [JsonInclude] public DecayedCounter Cot;
-    [JsonInclude] public DecayedCounter Rubric;
-    [JsonInclude] public DecayedCounter Agentic;
-    [JsonInclude] public DecayedCounter Sensitive;
-    [JsonInclude] public DecayedCounter NearDuplicates;
-    [JsonInclude] public DecayedCounter InTokens;
-    [JsonInclude] public DecayedCounter OutTokens;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter RequestsHour;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter RequestsDay;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter Prompts;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter Cot;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter Rubric;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter Agentic;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter Sensitive;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter NearDuplicates;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter InTokens;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter OutTokens;
     /// <summary>Requests to a model within <see cref="EarlyWindow"/> of its launch.</summary>
-    [JsonInclude] public DecayedCounter EarlyModelRequests;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter EarlyModelRequests;
     public HyperLogLog Ips { get; set; } = new(6);
     public HyperLogLog Asns { get; set; } = new(4);
     public TemplateRing Templates { get; set; } = new();

@@ -71,5 +71,10 @@ public class StoredFormatTests
         Assert.Equal(ContentFamilies.Slots, state.Profile.Families.Keys.Length);
         Assert.Equal(TemplateRing.Size, state.Profile.Templates.Hashes.Length);
         Assert.True(JsonSerializer.Serialize(new AccountState()).Length < JsonSerializer.Serialize(state).Length);
+        // A counter never added to is left out, and reads back as the zero it was.
+        var json = JsonSerializer.Serialize(state);
+        Assert.DoesNotContain("\"Rubric\"", json);
+        Assert.Contains("\"Cot\"", json);
+        Assert.Equal(default, JsonSerializer.Deserialize<AccountState>(json)!.Profile.Rubric);
     }
 }
