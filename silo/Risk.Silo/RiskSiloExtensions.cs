@@ -61,6 +61,12 @@ public static class RiskSiloExtensions
         // starvation), so that a slow silo is not taken for a dead one. "Risk:Membership" sets any of Orleans' options.
         silo.Configure<ClusterMembershipOptions>(o => o.ProbeTimeout = TimeSpan.FromSeconds(3));
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Risk:Membership"));
+        // An activation costs memory of its own whatever its state's size; most of an active account's is Orleans'.
+        // Under memory pressure, Orleans deactivates the activations idle longest first (their state written as any
+        // deactivation writes it) rather than letting a silo of idle accounts run out. "Risk:Collection" sets any of
+        // GrainCollectionOptions, such as CollectionAge, how long an idle account stays active.
+        silo.Configure<GrainCollectionOptions>(o => o.EnableActivationSheddingOnMemoryPressure = true);
+        silo.Configure<GrainCollectionOptions>(configuration.GetSection("Risk:Collection"));
         silo.AddRiskTls(configuration);
         silo.AddRiskStorage(options);
         silo.AddRiskGrains(configuration);
@@ -84,8 +90,11 @@ public static class RiskSiloExtensions
             // (250,000 entities) copying each every 30 s as JSON was garbage the silo's GC paid for. State is written
             // when an idle grain deactivates, not on the way down (the storage goes away too), and never waits for a
             // write budget. What an operator sets is written through as always.
+            // Nor does an entity keep its changes since its last write: with no timed checkpoints those would be every
+            // event of its activation's life (the bulk of an active account's memory), kept against a record another
+            // activation stored, which memory storage never meets: no read is skipped, and a silo going down stores nothing.
             silo.Services.PostConfigure<RiskGrainOptions>(o =>
-                (o.CheckpointInterval, o.FlushOnShutdown, o.CheckpointWritesPerSecond) = (Timeout.InfiniteTimeSpan, false, 0));
+                (o.CheckpointInterval, o.FlushOnShutdown, o.CheckpointWritesPerSecond, o.UnstoredChangesKept) = (Timeout.InfiniteTimeSpan, false, 0, 0));
         }
         else
         {

@@ -22,7 +22,8 @@ public sealed class AccountState : IOverrideState
     public bool ReportedToCluster { get; set; }
     public double ReportedOwnScore { get; set; }
     public bool ReportedFlagged { get; set; }
-    public CampaignMemory Campaign { get; set; } = new();
+    /// <summary>Null until a campaign's flag is first remembered: few accounts ever have one.</summary>
+    public CampaignMemory? Campaign { get; set; }
     /// <summary>What the creation cohort last heard from this account.</summary>
     public CohortStanding? Cohort { get; set; }
     /// <summary>What its content families last heard from it (ring-like, and its cluster while so), and how many of the families it joined have heard.</summary>
@@ -92,12 +93,14 @@ public sealed class AccountGrain(
         State.Timeline.Score(latest, decision.Score);
         // Applied again over a stored record with this activation's score: the record's events are not weighed then,
         // since reconciling runs with no policy at hand, and the hour's next batch scores it anew.
-        Unstored(state => ObserveAgain(state, batch, skipped, shared, decision.Score), batch.Events.Count - (skipped?.Count ?? 0));
+        // The score alone is captured, not the decision: what is kept lives until the next write.
+        var score = decision.Score;
+        Unstored(state => ObserveAgain(state, batch, skipped, shared, score), batch.Events.Count - (skipped?.Count ?? 0));
         MarkDirty();
         TellWatchers(policy, risk);
         // For the IPs and proxies it used: flagged by what it holds across accounts too (its cluster, a campaign),
         // but never by their own context, which would feed back on itself.
-        var flagged = ownFlagged || State.Campaign.IsActive(policy, Profile.LastSeen)
+        var flagged = ownFlagged || State.Campaign?.IsActive(policy, Profile.LastSeen) == true
             || DecisionRules.ActionFor(policy, withCluster) >= DecisionAction.Challenge;
         // A ring's members are linked by their ring alone, never at an IP or a cohort: a careful ring opened the week a
         // hydra was, on the same client, is still another operation, and one member of it linked there would bring
@@ -150,7 +153,7 @@ public sealed class AccountGrain(
         if (mine.FamiliesTold == 0)
             (mine.FamilyRingLike, mine.FamilyCluster, mine.FamiliesTold) = (stored.FamilyRingLike, stored.FamilyCluster, stored.FamiliesTold);
         mine.FirstFlaggedAt = stored.FirstFlaggedAt is { } first && (mine.FirstFlaggedAt is not { } own || first < own) ? first : mine.FirstFlaggedAt;
-        if (!mine.Campaign.IsSet || stored.Campaign.IsSet && stored.Campaign.RenewedAt > mine.Campaign.RenewedAt) mine.Campaign = stored.Campaign;
+        if (mine.Campaign is not { IsSet: true } mineSet || stored.Campaign is { IsSet: true } storedSet && storedSet.RenewedAt > mineSet.RenewedAt) mine.Campaign = stored.Campaign;
         // An override is written through: the record's is the latest, unless this activation set one since (applied below).
         (mine.Override, mine.OverrideExpires) = (stored.Override, stored.OverrideExpires);
         mine.Review = stored.Review;
@@ -236,7 +239,7 @@ public sealed class AccountGrain(
         var policy = await Policies.Get();
         var cluster = await LatestCluster();
         return new AccountExplanation(Verdict(policy, cluster), Profile.Measure(), Profile.Assess(policy).ToRisk(Override, Profile.Events),
-            cluster, State.Ip, State.Proxy, State.Campaign.Mark(policy, Profile.LastSeen),
+            cluster, State.Ip, State.Proxy, State.Campaign?.Mark(policy, Profile.LastSeen),
             Profile.Ring is { } ring && ring.IsActive(policy, Profile.LastSeen)
                 ? new RingMark(FamilyKeys.For(ring.Family), ring.Members, ring.Since, ring.Until(policy)) : null);
     }
@@ -247,7 +250,7 @@ public sealed class AccountGrain(
         // An operator who allows the account, or lifts its override, has answered the evidence the memory held.
         if (action == OverrideAction.Block) return () => { };
         var (campaign, ring) = (state.Campaign, state.Profile.Ring);
-        (state.Campaign, state.Profile.Ring) = (new CampaignMemory(), null);
+        (state.Campaign, state.Profile.Ring) = (null, null);
         return () => (state.Campaign, state.Profile.Ring) = (campaign, ring);
     }
 
@@ -322,7 +325,7 @@ public sealed class AccountGrain(
     private EntityRisk Risk(PolicyView policy, ClusterRisk? cluster)
     {
         var own = Profile.Assess(policy);
-        State.Campaign.AddTo(own, policy, Profile.LastSeen);
+        State.Campaign?.AddTo(own, policy, Profile.LastSeen);
         return ToRisk(own, cluster);
     }
 
@@ -351,14 +354,14 @@ public sealed class AccountGrain(
         var corroborated = CampaignMemory.Corroborates(policy, cluster, State.Ip, State.Proxy);
         // Once flagged, a decision is needed only to renew the memory, and renewing it more than hourly adds nothing
         // to a hold of days; a flag that may raise the remembered score is renewed at once.
-        if (State.FirstFlaggedAt is not null && (!corroborated || State.Campaign.RenewedRecently(ts) && withCluster <= State.Campaign.Points)) return;
+        if (State.FirstFlaggedAt is not null && (!corroborated || State.Campaign is { } memory && memory.RenewedRecently(ts) && withCluster <= memory.Points)) return;
         var risk = ToRisk(own, cluster);
         if (!DecisionRules.CouldFlag(policy, risk)) return;
         var decision = DecisionRules.Decide(policy, risk, State.Ip, State.Proxy);
         if (!decision.IsFlagged) return;
         State.FirstFlaggedAt ??= ts;
         // An override's decision (the account's, its IP's or its proxy's) is the operator's, not evidence.
-        if (corroborated && decision.Reasons is not [ReasonCodes.OverrideBlock]) State.Campaign.Remember(policy, decision, ts);
+        if (corroborated && decision.Reasons is not [ReasonCodes.OverrideBlock]) (State.Campaign ??= new()).Remember(policy, decision, ts);
     }
 
     /// <summary>

@@ -46,7 +46,8 @@ public sealed class RiskGrainOptions
     /// <summary>
     /// Events an entity keeps since its last write, to apply them again over a record another activation stored (a
     /// silo going down may still be storing its activation when the next starts on another silo). Past it, the
-    /// entity yields to such a record with what it applied since; 0 turns the keeping off.
+    /// entity yields to such a record with what it applied since; 0 turns the keeping off, as memory storage sets
+    /// (what is kept is most of an active entity's memory until its next write, and memory storage writes on no timer).
     /// </summary>
     public int UnstoredChangesKept { get; set; } = 2048;
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Risk.Contracts;
 
 namespace Risk.Scoring;
@@ -23,18 +24,18 @@ public sealed class AccountProfile
     /// <summary>The client fingerprint of the latest request that carried one.</summary>
     public string? LastJa4 { get; set; }
 
-    public DecayedCounter RequestsHour { get; set; } = new();
-    public DecayedCounter RequestsDay { get; set; } = new();
-    public DecayedCounter Prompts { get; set; } = new();
-    public DecayedCounter Cot { get; set; } = new();
-    public DecayedCounter Rubric { get; set; } = new();
-    public DecayedCounter Agentic { get; set; } = new();
-    public DecayedCounter Sensitive { get; set; } = new();
-    public DecayedCounter NearDuplicates { get; set; } = new();
-    public DecayedCounter InTokens { get; set; } = new();
-    public DecayedCounter OutTokens { get; set; } = new();
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter RequestsHour;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter RequestsDay;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter Prompts;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter Cot;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter Rubric;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter Agentic;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter Sensitive;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter NearDuplicates;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter InTokens;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter OutTokens;
     /// <summary>Requests to a model within <see cref="EarlyWindow"/> of its launch.</summary>
-    public DecayedCounter EarlyModelRequests { get; set; } = new();
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter EarlyModelRequests;
     public HyperLogLog Ips { get; set; } = new(6);
     public HyperLogLog Asns { get; set; } = new(4);
     public TemplateRing Templates { get; set; } = new();

@@ -20,11 +20,12 @@ public sealed class ContentFamilies
     /// <summary>Uses of a family before the account joins it: once or twice is chance.</summary>
     public const int MinUses = 3;
 
-    /// <summary>Band and key, as <see cref="Key"/> makes them; 0 is an empty slot.</summary>
-    public uint[] Keys { get; set; } = new uint[Slots];
-    public byte[] Counts { get; set; } = new byte[Slots];
+    /// <summary>Band and key, as <see cref="Key"/> makes them; 0 is an empty slot. Empty until the first key comes:
+    /// most accounts never send an extraction prompt, and the table would be a sixth of their memory and stored state.</summary>
+    public uint[] Keys { get; set; } = [];
+    public byte[] Counts { get; set; } = [];
     /// <summary>How much of each slot's count it may owe to the keys it replaced.</summary>
-    public byte[] Errors { get; set; } = new byte[Slots];
+    public byte[] Errors { get; set; } = [];
     /// <summary>The families joined, in the order joined.</summary>
     public List<uint> Joined { get; set; } = [];
 
@@ -35,6 +36,7 @@ public sealed class ContentFamilies
     public void Observe(ulong families)
     {
         if (families == 0) return;
+        if (Keys.Length == 0) (Keys, Counts, Errors) = (new uint[Slots], new byte[Slots], new byte[Slots]);
         for (var band = 0; band < PromptSignals.FamilyBands; band++)
         {
             var key = PromptSignals.FamilyKey(families, band);

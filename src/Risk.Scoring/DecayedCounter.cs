@@ -5,7 +5,13 @@ namespace Risk.Scoring;
 /// Events that arrive late (tᵢ before the last update) are decayed on the way in, so the result does not
 /// depend on arrival order. Two doubles of state, whatever the traffic.
 /// </summary>
-public sealed class DecayedCounter
+/// <remarks>
+/// A struct, held in its owner's fields: an account holds eleven of these, and as objects each cost a header and a
+/// reference besides its sixteen bytes. Being mutable, it must be held in a field (or a local) and changed there: a
+/// copy read through a property would take the change and drop it. Owners leave a counter never added to out of
+/// their stored state (<c>WhenWritingDefault</c>): it reads back as the same zero.
+/// </remarks>
+public struct DecayedCounter : IEquatable<DecayedCounter>
 {
     public double Value { get; set; }
     public DateTime At { get; set; }
@@ -27,7 +33,15 @@ public sealed class DecayedCounter
     public void Merge(double value, DateTime at, TimeSpan halfLife) => Add(at, value, halfLife);
 
     /// <summary>The count as of <paramref name="ts"/>; never grows for times before the last update.</summary>
-    public double ValueAt(DateTime ts, TimeSpan halfLife) => ts <= At ? Value : Value * Factor(ts - At, halfLife);
+    public readonly double ValueAt(DateTime ts, TimeSpan halfLife) => ts <= At ? Value : Value * Factor(ts - At, halfLife);
+
+    /// <summary>Bit for bit: a counter left out of stored state as zero must read back as exactly what it was.</summary>
+    public readonly bool Equals(DecayedCounter other) =>
+        BitConverter.DoubleToInt64Bits(Value) == BitConverter.DoubleToInt64Bits(other.Value) && At == other.At && At.Kind == other.At.Kind;
+
+    public override readonly bool Equals(object? obj) => obj is DecayedCounter other && Equals(other);
+
+    public override readonly int GetHashCode() => HashCode.Combine(Value, At);
 
     public static double Factor(TimeSpan elapsed, TimeSpan halfLife) =>
         Math.Pow(2, -elapsed.TotalSeconds / halfLife.TotalSeconds);

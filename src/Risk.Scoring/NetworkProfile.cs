@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Risk.Contracts;
 
 namespace Risk.Scoring;
@@ -19,13 +20,13 @@ public sealed class NetworkProfile
     public DateTime LastSeen { get; set; }
     public HyperLogLog Accounts { get; set; } = new(10);
     public HyperLogLog Fingerprints { get; set; } = new(6);
-    public DecayedCounter Requests { get; set; } = new();
-    public DecayedCounter NewAccountRequests { get; set; } = new();
-    public DecayedCounter TemplateRequests { get; set; } = new();
-    public DecayedCounter CrossAccountTemplates { get; set; } = new();
-    public DecayedCounter SynchronousRequests { get; set; } = new();
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter Requests;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter NewAccountRequests;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter TemplateRequests;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter CrossAccountTemplates;
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter SynchronousRequests;
     /// <summary>Requests from flagged members (<see cref="MemberStatus"/>); over <see cref="Requests"/>, the flagged share.</summary>
-    public DecayedCounter FlaggedMemberRequests { get; set; } = new();
+    [JsonInclude, JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public DecayedCounter FlaggedMemberRequests;
 
     /// <summary>The latest prompt templates with the account that sent each: (SimHash, account hash) pairs.</summary>
     public ulong[] Templates { get; set; } = new ulong[2 * RecentTemplates];

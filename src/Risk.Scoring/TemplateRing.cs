@@ -9,7 +9,8 @@ public sealed class TemplateRing
     public const int NearDistance = 3;
     public const int Size = 16;
 
-    public ulong[] Hashes { get; set; } = new ulong[Size];
+    /// <summary>Empty until the first template: an account that sends no prompt text needs no ring.</summary>
+    public ulong[] Hashes { get; set; } = [];
     public int Next { get; set; }
     public int Filled { get; set; }
 
@@ -18,6 +19,7 @@ public sealed class TemplateRing
     {
         for (var i = 0; i < Filled; i++)
             if (PromptFeatures.Distance(Hashes[i], simHash) <= NearDistance) return true;
+        if (Hashes.Length == 0) Hashes = new ulong[Size];
         Hashes[Next] = simHash;
         Next = (Next + 1) % Size;
         Filled = Math.Min(Size, Filled + 1);

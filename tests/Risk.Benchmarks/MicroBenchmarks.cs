@@ -12,7 +12,8 @@ namespace Risk.Benchmarks;
 public class SketchBenchmarks
 {
     private readonly HyperLogLog _hll = new(10);
-    private readonly DecayedCounter _counter = new();
+    // Not readonly: a mutable struct in a readonly field would be changed as a copy.
+    private DecayedCounter _counter;
     private DateTime _ts = new(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc);
     private ulong _i;
 

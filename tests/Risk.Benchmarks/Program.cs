@@ -61,4 +61,9 @@ var feed = new Command("feed", "Sends copies of the benchmark traffic to a silo 
 feed.SetAction(async parse => await IngestFeed.Run(parse.GetValue(gatewayPort), parse.GetValue(clusterId)!, Scale.Named(parse.GetValue(scaleName)!), parse.GetValue(seed),
     parse.GetValue(copies), parse.GetValue(first), parse.GetValue(rate)));
 root.Subcommands.Add(feed);
+// Risk.Benchmarks hold [--copies 6]: a silo left holding the quick ingest step's accounts, for a heap snapshot (MemoryHold).
+var holdCopies = new Option<int>("--copies") { Description = "Copies of the quick run's traffic to ingest", DefaultValueFactory = _ => Scale.Quick.Copies };
+var hold = new Command("hold", "Ingests the quick run's traffic into a silo, prints its process id and keeps it until stdin gets a line") { holdCopies };
+hold.SetAction(async parse => await MemoryHold.Run(Scale.Quick, parse.GetValue(holdCopies)));
+root.Subcommands.Add(hold);
 return await root.Parse(args).InvokeAsync();

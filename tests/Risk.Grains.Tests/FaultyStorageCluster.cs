@@ -54,6 +54,9 @@ public sealed class FaultyStorageCluster : IAsyncLifetime
             silo.Services.AddKeyedSingleton<IGrainStorage>(RiskGrainOptions.StorageName,
                 (sp, _) => new FaultyStorage(sp.GetRequiredKeyedService<IGrainStorage>("healthy"), faults));
             silo.AddRiskGrains(new ConfigurationBuilder().Build());
+            // This storage stands for a table that another silo's activations write to as well, so entities keep their
+            // changes since their last write as they do on Azure Table (memory storage alone turns that off).
+            silo.Services.PostConfigure<RiskGrainOptions>(o => o.UnstoredChangesKept = new RiskGrainOptions().UnstoredChangesKept);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

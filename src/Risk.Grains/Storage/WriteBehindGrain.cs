@@ -39,7 +39,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     private IGrainTimer? _checkpoint;
     private CheckpointBudget? _budget;
     /// <summary>The changes applied since the state was last stored or read, in order; null once they outgrew the limit.</summary>
-    private List<Action<TState>>? _unstored = [];
+    private List<Action<TState>>? _unstored = options.Value.UnstoredChangesKept > 0 ? [] : null;
     /// <summary>What <see cref="_unstored"/> holds, in events.</summary>
     private int _unstoredEvents;
     /// <summary>This activation came from another silo with changes its state had not yet stored.</summary>
@@ -146,7 +146,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
                 await state.WriteStateAsync(cancellationToken);
                 // Changes made while the write was out (by an interleaving call) are kept for the next one.
                 if (kept is { } n) _unstored?.RemoveRange(0, n);
-                else _unstored = [];
+                else if (options.Value.UnstoredChangesKept > 0) _unstored = [];
                 _unstoredEvents = _unstored?.Count ?? 0;
                 return;
             }
