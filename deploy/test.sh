@@ -14,14 +14,17 @@ RESULTS="$ROOT/TestResults"
 
 [[ -x node_modules/.bin/azurite ]] || npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
-# The gateway tests run Debian's nginx; the metrics and alert tests run promtool, from Debian's prometheus package.
+# The gateway tests run Debian's nginx; the metrics and alert tests run promtool, from Debian's prometheus package;
+# the console's tests drive Debian's chromium through chromium-driver.
 # Install what is missing where we can (root with apt, as in CI); else say how.
 missing=()
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+[[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
 if ((${#missing[@]} > 0)); then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-        echo "test.sh: installing ${missing[*]} for the gateway, metrics and alert tests..."
+        echo "test.sh: installing ${missing[*]} for the gateway, metrics, alert and console tests..."
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     else
         echo "test.sh: ${missing[*]} missing, so the tests that run them will fail: sudo apt-get install ${missing[*]}" >&2
