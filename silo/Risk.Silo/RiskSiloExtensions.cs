@@ -84,7 +84,9 @@ public static class RiskSiloExtensions
     {
         if (options.Storage == StorageKind.Memory)
         {
-            silo.AddMemoryGrainStorage(RiskGrainOptions.StorageName);
+            silo.AddMemoryGrainStorage(SkipAbsentReads.Storage);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(RiskGrainOptions.StorageName, (sp, _) => ActivatorUtilities.CreateInstance<SkipAbsentReads>(
+                sp, sp.GetRequiredKeyedService<IGrainStorage>(SkipAbsentReads.Storage), false));
             // Memory storage keeps state in the silo's own memory, which a crash takes with it. So no timed
             // checkpoints: a copy of live state within the same process protects nothing, and at the report's size
             // (250,000 entities) copying each every 30 s as JSON was garbage the silo's GC paid for. State is written
@@ -92,7 +94,8 @@ public static class RiskSiloExtensions
             // write budget. What an operator sets is written through as always.
             // Nor does an entity keep its changes since its last write: with no timed checkpoints those would be every
             // event of its activation's life (the bulk of an active account's memory), kept against a record another
-            // activation stored, which memory storage never meets: no read is skipped, and a silo going down stores nothing.
+            // activation stored, which memory storage never meets: no read is skipped (the filter of stored keys is
+            // kept only for gateways to tell entities never seen), and a silo going down stores nothing.
             silo.Services.PostConfigure<RiskGrainOptions>(o =>
                 (o.CheckpointInterval, o.FlushOnShutdown, o.CheckpointWritesPerSecond, o.UnstoredChangesKept) = (Timeout.InfiniteTimeSpan, false, 0, 0));
         }

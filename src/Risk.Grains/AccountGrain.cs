@@ -1,3 +1,4 @@
+using Risk.Edge;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -85,10 +86,14 @@ public sealed class AccountGrain(
         var suspect = own >= policy[Knobs.ThresholdThrottle] && assessment.ScoreOf(ReasonFamilies.IsContent) >= policy[Knobs.ClusterLinkContentPoints];
         ReportToCluster(policy, own, ownFlagged);
         var withCluster = WithCluster(own, State.Cluster);
+        // The risk a verdict reads starts from the same assessment; a copy, since noting a flag adds the cluster's
+        // points to the one it is given, and assessing again would cost a second pass over the profile.
+        var forRisk = assessment.Copy();
         NoteIfFlagged(policy, assessment, withCluster, State.Cluster, Profile.LastSeen);
         // The decision as a verdict would give it: the timeline's score, and what watchers and the watchlist hear, so
         // that it is built once per batch.
-        var risk = Risk(policy);
+        State.Campaign?.AddTo(forRisk, policy, Profile.LastSeen);
+        var risk = ToRisk(forRisk, State.Cluster);
         var decision = DecisionRules.Decide(policy, risk, State.Ip, State.Proxy);
         State.Timeline.Score(latest, decision.Score);
         // Applied again over a stored record with this activation's score: the record's events are not weighed then,

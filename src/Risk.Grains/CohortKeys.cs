@@ -1,3 +1,4 @@
+using Risk.Edge;
 using System.Globalization;
 using Risk.Contracts;
 using Risk.Scoring;

@@ -1,3 +1,4 @@
+using Risk.Edge;
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.InteropServices;

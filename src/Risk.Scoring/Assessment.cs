@@ -32,6 +32,14 @@ public sealed class Assessment(long policyVersion = 0)
 
     public double Score => Evidence.Combine(_reasons);
 
+    /// <summary>Another assessment with the same points and version, to add to without changing this one.</summary>
+    public Assessment Copy()
+    {
+        var copy = new Assessment(PolicyVersion);
+        copy._reasons.AddRange(_reasons);
+        return copy;
+    }
+
     /// <summary>The points of the reasons <paramref name="which"/> picks, combined.</summary>
     public double ScoreOf(Func<string, bool> which) => Evidence.Combine(_reasons, which);
 

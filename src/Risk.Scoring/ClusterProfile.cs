@@ -1,3 +1,4 @@
+using Risk.Edge;
 using Risk.Contracts;
 
 namespace Risk.Scoring;

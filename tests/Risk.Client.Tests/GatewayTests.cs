@@ -12,8 +12,10 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
 {
     private static readonly DateTime T0 = new(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc);
 
+    /// <summary>Without a copy of the entities heard of, unless the options give one: every entity not held is asked of its replica.</summary>
     private RiskGateway Gateway(RiskGatewayOptions? options = null) =>
-        new(embedded.Cluster.Client, Options.Create(options ?? new RiskGatewayOptions { DecisionTimeout = TimeSpan.FromSeconds(10) }), NullLogger<RiskGateway>.Instance);
+        new(embedded.Cluster.Client, Options.Create(options ?? new RiskGatewayOptions { DecisionTimeout = TimeSpan.FromSeconds(10), KnownEntitiesRefresh = Timeout.InfiniteTimeSpan }),
+            NullLogger<RiskGateway>.Instance);
 
     private static RiskEvent Extraction(string account, int i) => new(
         T0.AddSeconds(20 * i), account, "192.0.2.140", AccountCreated: T0.AddDays(-1), InTokens: 50, OutTokens: 1500,
@@ -272,6 +274,79 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
             await Eventually(() => Task.FromResult(gateway.Sent == 25));
             Assert.Equal(25, gateway.Sent);
             Assert.Equal(25, (await new RiskClient(embedded.Cluster.Client).Verdict("gw-carol")).Events);
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>A started gateway, once its copy of the entities heard of is loaded.</summary>
+    private async Task<RiskGateway> StartedWithKnownEntities()
+    {
+        var gateway = Gateway(new RiskGatewayOptions { DecisionTimeout = TimeSpan.FromSeconds(10), KnownEntitiesRefresh = TimeSpan.FromMilliseconds(100) });
+        await gateway.StartAsync(CancellationToken.None);
+        await Eventually(() => Task.FromResult(gateway.Known.Loaded));
+        Assert.True(gateway.Known.Loaded, "the copy of the entities heard of did not load");
+        return gateway;
+    }
+
+    [Fact]
+    public async Task An_account_never_heard_of_is_decided_at_once_and_its_risk_is_held_once_it_comes()
+    {
+        var gateway = await StartedWithKnownEntities();
+        try
+        {
+            var pending = gateway.Decide("gw-newcomer", "192.0.2.150");
+            // Nothing to wait for: no entity of this request was ever heard of.
+            Assert.True(pending.IsCompletedSuccessfully);
+            Assert.Equal(DecisionAction.Allow, (await pending).Action);
+            // Asked for behind the answer, and held from then on: the next decisions call nothing.
+            await Eventually(() => Task.FromResult(gateway.Cache.HeldRisk(EntityKind.Account, GrainKeys.Account("gw-newcomer"), out _) is not null));
+            Assert.Equal(0, gateway.Cache.HeldRisk(EntityKind.Account, GrainKeys.Account("gw-newcomer"), out _)?.Events);
+            var watches = gateway.Watches;
+            Assert.Equal(DecisionAction.Allow, (await gateway.Decide("gw-newcomer", "192.0.2.150")).Action);
+            Assert.Equal(watches, gateway.Watches);
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task An_account_with_events_or_an_override_is_never_decided_as_never_seen()
+    {
+        await embedded.Cluster.Client.GetGrain<IIngestGrain>(0).Ingest(Enumerable.Range(0, 200).Select(i => Extraction("gw-known-hydra", i)).ToArray());
+        await embedded.Cluster.Client.GetGrain<IPolicyGrain>(IPolicyGrain.Default).SetOverride(EntityKind.Account, "gw-known-blocked", OverrideAction.Block, "test");
+        var gateway = await StartedWithKnownEntities();
+        try
+        {
+            Assert.True((await gateway.Decide("gw-known-hydra")).IsFlagged);
+            Assert.Equal(DecisionAction.Block, (await gateway.Decide("gw-known-blocked")).Action);
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_gateway_that_decided_on_a_newcomer_hears_of_its_events_without_asking_again()
+    {
+        var gateway = await StartedWithKnownEntities();
+        try
+        {
+            Assert.Equal(DecisionAction.Allow, (await gateway.Decide("gw-late-hydra")).Action);
+            await Eventually(() => Task.FromResult(gateway.Cache.HeldRisk(EntityKind.Account, GrainKeys.Account("gw-late-hydra"), out _) is not null));
+            var watches = gateway.Watches;
+
+            await embedded.Cluster.Client.GetGrain<IIngestGrain>(0).Ingest(Enumerable.Range(0, 200).Select(i => Extraction("gw-late-hydra", i)).ToArray());
+
+            // The watch made behind the first answer carries the account's change here.
+            await Eventually(async () => (await gateway.Decide("gw-late-hydra")).IsFlagged);
+            Assert.True((await gateway.Decide("gw-late-hydra")).IsFlagged);
+            Assert.Equal(watches, gateway.Watches);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Risk.Edge;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Risk.Contracts;
 using Risk.Scoring;

@@ -1,3 +1,4 @@
+using Risk.Edge;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
@@ -33,7 +34,7 @@ public class StateMigrationTests(ClusterFixture fixture) : IClassFixture<Cluster
         {
             var e = new RiskEvent(ts.AddMinutes(i), "mover-ann", "198.18.8.8", Payment: "pm_x", Model: "model-a", Id: $"m-{i}");
             state.Profile.Observe(e, null, false);
-            (state.EventIds ??= new()).Admit(Scoring.StableHash64.Of("event", e.Id!), e.Ts, 64);
+            (state.EventIds ??= new()).Admit(StableHash64.Of("event", e.Id!), e.Ts, 64);
         }
 
         var moved = Serializer.Deserialize<AccountState>(Serializer.SerializeToArray(state))!;

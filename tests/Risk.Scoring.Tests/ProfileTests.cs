@@ -1,3 +1,4 @@
+using Risk.Edge;
 using System.Text.Json;
 using Risk.Contracts;
 using Risk.Scoring;

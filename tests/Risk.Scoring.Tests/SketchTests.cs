@@ -1,3 +1,4 @@
+using Risk.Edge;
 using Risk.Scoring;
 
 namespace Risk.Scoring.Tests;

@@ -12,6 +12,8 @@ public sealed class GatewayMetrics : IDisposable
     public const string FromCache = "cache";
     public const string FromHeld = "held";
     public const string FromGrains = "grains";
+    /// <summary>Made at once for an entity never heard of, with its risk asked for behind the answer.</summary>
+    public const string FromNeverSeen = "never_seen";
     public const string FromFailMode = "fail_mode";
 
     private readonly Meter _meter = new(MeterName);
@@ -19,7 +21,7 @@ public sealed class GatewayMetrics : IDisposable
 
     public GatewayMetrics(RiskGateway gateway)
     {
-        _decisions = _meter.CreateCounter<long>("risk.gateway.decisions", "{decision}", "Decisions answered, tagged by action and source (cache, held, grains, fail_mode)");
+        _decisions = _meter.CreateCounter<long>("risk.gateway.decisions", "{decision}", "Decisions answered, tagged by action and source (cache, held, never_seen, grains, fail_mode)");
         _meter.CreateObservableCounter("risk.gateway.events.sent", () => gateway.Sent, "{event}", "Events the cluster accepted");
         _meter.CreateObservableCounter("risk.gateway.events.dropped", () => gateway.Dropped, "{event}", "Events dropped: queue full or the cluster unreachable");
         _meter.CreateObservableCounter("risk.gateway.events.rejected", () => gateway.Rejected, "{event}", "Events the cluster refused as invalid");

@@ -46,6 +46,7 @@ public sealed partial class RiskGateway : BackgroundService
             SingleReader = true,
         });
         Cache = new DecisionCache(_options.CacheCapacity, _options.CacheTtl, time);
+        Known = new KnownEntities(grains);
         Tally = new DecisionTally(time);
         _metrics = new GatewayMetrics(this);
     }
@@ -57,6 +58,8 @@ public sealed partial class RiskGateway : BackgroundService
     }
 
     public DecisionCache Cache { get; }
+    /// <summary>The entities ever heard of, as of the last refresh.</summary>
+    public KnownEntities Known { get; }
     /// <summary>The decisions answered since the last report, per action and five minutes; the fail mode's included.</summary>
     public DecisionTally Tally { get; }
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -95,7 +98,19 @@ public sealed partial class RiskGateway : BackgroundService
         var ipRisk = Held(EntityKind.Ip, stamp.Ip, observer, policy.Version);
         var proxyRisk = Held(EntityKind.Proxy, stamp.Proxy, observer, policy.Version);
         if (accountRisk is null || (stamp.Ip is not null && ipRisk is null) || (stamp.Proxy is not null && proxyRisk is null))
-            return new(FromReplicas(account, ip, proxy, stamp, policy, observer, accountRisk, ipRisk, proxyRisk, ct));
+        {
+            // Entities never heard of have nothing to ask for: their empty risk stands in, and is asked for behind the answer.
+            var neverSeen = false;
+            accountRisk ??= NeverSeen(EntityKind.Account, stamp.Account, observer, policy, ref neverSeen);
+            ipRisk ??= NeverSeen(EntityKind.Ip, stamp.Ip, observer, policy, ref neverSeen);
+            proxyRisk ??= NeverSeen(EntityKind.Proxy, stamp.Proxy, observer, policy, ref neverSeen);
+            if (accountRisk is null || (stamp.Ip is not null && ipRisk is null) || (stamp.Proxy is not null && proxyRisk is null))
+                return new(FromReplicas(account, ip, proxy, stamp, policy, observer, accountRisk, ipRisk, proxyRisk, ct, keep: !neverSeen));
+            // Not cached: the risk asked for is held once it comes, and the next decision is made from it.
+            var first = DecisionRules.Decide(policy, accountRisk, ipRisk, proxyRisk);
+            Answered(first, GatewayMetrics.FromNeverSeen);
+            return ValueTask.FromResult(first);
+        }
         // Every entity's risk is here, as its replica last pushed it: no call. Just after a policy change they may be
         // weighed under the version before, and are being read again under this one: until then the decision is made
         // wholly under the version they were weighed under, and names it.
@@ -112,8 +127,9 @@ public sealed partial class RiskGateway : BackgroundService
     /// One hop, in parallel, to the replica of each entity whose risk is not held, on a decisions silo: it starts
     /// pushing to this gateway and returns the risk, which is held from then on.
     /// </summary>
+    /// <param name="keep">False when a risk stands in for an entity never heard of: the decision is not cached.</param>
     private async Task<Decision> FromReplicas(string account, string? ip, string? proxy, Stamp stamp, PolicyView policy, IDecisionObserver observer,
-        EntityRisk? accountHeld, EntityRisk? ipHeld, EntityRisk? proxyHeld, CancellationToken ct)
+        EntityRisk? accountHeld, EntityRisk? ipHeld, EntityRisk? proxyHeld, CancellationToken ct, bool keep = true)
     {
         try
         {
@@ -125,7 +141,7 @@ public sealed partial class RiskGateway : BackgroundService
             // of yet, leaves them under no version it holds.
             var under = WeighedUnder(Cache.Policy, accountRisk.Result!, ipRisk.Result, proxyRisk.Result) ?? policy;
             var decision = DecisionRules.Decide(under, accountRisk.Result!, ipRisk.Result, proxyRisk.Result);
-            Cache.Put(account, ip, proxy, decision, stamp, Cache.Shadow.Compare(under, decision, account, accountRisk.Result!, ipRisk.Result, proxyRisk.Result));
+            if (keep) Cache.Put(account, ip, proxy, decision, stamp, Cache.Shadow.Compare(under, decision, account, accountRisk.Result!, ipRisk.Result, proxyRisk.Result));
             Answered(decision, GatewayMetrics.FromGrains);
             return decision;
         }
@@ -180,6 +196,18 @@ public sealed partial class RiskGateway : BackgroundService
         return risk;
     }
 
+    /// <summary>
+    /// The empty risk an entity with no events and no override gives, if the copy of the entities heard of has never
+    /// seen it; its replica is asked behind the answer (once at a time), and what it returns is held. Else null.
+    /// </summary>
+    private EntityRisk? NeverSeen(EntityKind kind, string? key, IDecisionObserver observer, PolicyView policy, ref bool neverSeen)
+    {
+        if (key is null || Known.MayExist(kind, key)) return null;
+        if (_renewing.TryAdd((kind, key), true)) _ = Renew(kind, key, observer);
+        neverSeen = true;
+        return new EntityRisk(0, [], PolicyVersion: policy.Version);
+    }
+
     /// <summary>The risk if it is weighed under <paramref name="policy"/> (or says nothing of its version); else null, to be read again.</summary>
     private static EntityRisk? Current(EntityRisk? risk, PolicyView policy) =>
         risk is null || risk.PolicyVersion == 0 || risk.PolicyVersion == policy.Version ? risk : null;
@@ -231,6 +259,7 @@ public sealed partial class RiskGateway : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _ = KeepPolicyWatch(stoppingToken);
+        _ = KeepKnownEntities(stoppingToken);
         _ = KeepReportingShadow(stoppingToken);
         var batch = new List<RiskEvent>(_options.BatchSize);
         var reader = _queue.Reader;
@@ -335,6 +364,29 @@ public sealed partial class RiskGateway : BackgroundService
         }
     }
 
+    private async Task KeepKnownEntities(CancellationToken ct)
+    {
+        if (_options.KnownEntitiesRefresh == Timeout.InfiniteTimeSpan) return;
+        var failing = false;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Known.Refresh().WaitAsync(TimeSpan.FromSeconds(10), ct);
+                if (failing) LogKnownEntitiesBack();
+                failing = false;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
+            catch (Exception e)
+            {
+                // Held as it was: only entities first heard of since are decided on as never seen, until their risk comes.
+                if (!failing) LogKnownEntitiesFailed(e);
+                failing = true;
+            }
+            try { await Task.Delay(_options.KnownEntitiesRefresh, ct); } catch (OperationCanceledException) { break; }
+        }
+    }
+
     private async Task KeepReportingShadow(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -352,6 +404,12 @@ public sealed partial class RiskGateway : BackgroundService
         try { await Task.WhenAll(ReportShadow(), ReportTally()).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken); }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the entities Risk has heard of; refreshing again")]
+    private partial void LogKnownEntitiesFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refreshed the entities Risk has heard of again")]
+    private partial void LogKnownEntitiesBack();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send {Count} events to Risk in {Attempts} attempts; they are dropped")]
     private partial void LogSendFailed(Exception? e, int count, int attempts);

@@ -41,6 +41,13 @@ public sealed class RiskGatewayOptions
     /// </summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often the copy of the entities ever heard of is brought up to date. An entity first heard of since the
+    /// last refresh may be decided on as never seen until its risk, asked for behind that answer, arrives.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> keeps no copy: every entity not held is asked for.
+    /// </summary>
+    public TimeSpan KnownEntitiesRefresh { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often the counts of decisions compared under a shadow policy, and of decisions answered per action, are sent to the cluster.</summary>
     public TimeSpan ShadowReportInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,3 +1,4 @@
+using Risk.Edge;
 using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,12 +10,19 @@ using Risk.Scoring;
 namespace Risk.Grains;
 
 /// <summary>
-/// Azure Table storage that does not read what cannot be there. Every new account, IP, proxy and cluster used to
+/// Grain storage that does not read what cannot be there. Every new account, IP, proxy and cluster used to
 /// read storage on its first activation and find nothing: half of all storage calls, and what held ingest on Azure
 /// Table far below memory storage's speed. A Bloom filter of the keys that may have a record,
 /// in <see cref="Shards"/> grains (<see cref="StoredKeysGrain"/>), answers instead. A key enters it before its
 /// record's first write and never leaves, so the filter can only say "maybe" wrongly (then the read is made, as
 /// before), never "no" wrongly. Policy and the model catalogue are always read.
+/// <para>
+/// Since a key is claimed when its entity is first read, before that entity takes any event or override, the filter
+/// also tells whether an entity was ever heard of: gateways keep a copy of it (<see cref="IStoredKeysGrain.Since"/>)
+/// and decide on an account never seen at once, rather than wait for its activation on a silo busy with ingest.
+/// Memory storage keeps the filter for that alone: its reads are as cheap as asking the filter, so they are made
+/// alongside the claim rather than skipped (<paramref name="skipReads"/>).
+/// </para>
 /// <para>
 /// If a record is stored that the filter does not hold (its shard rows lost, or a key whose shard could not
 /// answer its claim and that was first written on the way down, when shards are not asked), the entity starts
@@ -24,15 +32,15 @@ namespace Risk.Grains;
 /// new table.
 /// </para>
 /// </summary>
-public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvider services, ILogger<SkipAbsentReads> log) : IGrainStorage
+/// <param name="skipReads">Whether a key the filter has never seen is not read; else it is read alongside the claim.</param>
+public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvider services, ILogger<SkipAbsentReads> log, bool skipReads = true) : IGrainStorage
 {
     /// <summary>The Azure Table provider behind its <see cref="StorageBreaker"/>, which the shards themselves use.</summary>
     public const string Storage = "risk-table";
 
-    public const int Shards = 64;
+    public const int Shards = StoredKeys.Shards;
 
-    /// <summary>64 KB a shard, 4 MB in all: a false "maybe" for about 1 % of keys up to 3.3 million stored keys, 5 % at 5.6 million.</summary>
-    public const int BitsPerShard = 1 << 19;
+    public const int BitsPerShard = StoredKeys.BitsPerShard;
 
     /// <summary>How long a shard gathers new keys before it writes them (and a first write waits at most).</summary>
     public static readonly TimeSpan FlushDelay = TimeSpan.FromSeconds(1);
@@ -51,6 +59,14 @@ public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvide
         if (Filtered.Contains(stateName))
         {
             var hash = Hash(stateName, grainId);
+            if (!skipReads)
+            {
+                var claim = Shard(hash).Claim(hash);
+                await table.ReadStateAsync(stateName, grainId, grainState);
+                try { await claim; }
+                catch (Exception ex) { LogShardFailed(ex, grainId); }
+                return;
+            }
             bool mayExist;
             try { mayExist = await Shard(hash).Claim(hash); }
             catch (Exception ex)
@@ -86,9 +102,9 @@ public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvide
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         table.ClearStateAsync(stateName, grainId, grainState);
 
-    private static ulong Hash(string stateName, GrainId grainId) => StableHash64.Of(stateName, grainId.ToString());
+    private static ulong Hash(string stateName, GrainId grainId) => StoredKeys.Hash(stateName, grainId);
 
-    private IStoredKeysGrain Shard(ulong hash) => Grains.GetGrain<IStoredKeysGrain>((long)(hash % Shards));
+    private IStoredKeysGrain Shard(ulong hash) => Grains.GetGrain<IStoredKeysGrain>(StoredKeys.ShardOf(hash));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The stored-keys shard for {GrainId} did not answer")]
     private partial void LogShardFailed(Exception e, GrainId grainId);

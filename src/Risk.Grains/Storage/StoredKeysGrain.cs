@@ -1,3 +1,4 @@
+using Risk.Edge;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
@@ -37,6 +38,9 @@ public sealed partial class StoredKeysGrain(
     /// <summary>Keys stored since the snapshot before the snapshot is written again (8 KB of them).</summary>
     public const int RecentLimit = 1024;
 
+    /// <summary>Added keys a shard remembers for copies of its filter (512 KB); one further behind is sent the filter.</summary>
+    public const int LogLimit = 65_536;
+
     /// <summary>Every key added, stored or not.</summary>
     private KeyFilter _all = null!;
     /// <summary>The keys as last stored: the snapshot and the recent row.</summary>
@@ -48,6 +52,10 @@ public sealed partial class StoredKeysGrain(
     /// <summary>The next write, which carries every key added since the last one began.</summary>
     private TaskCompletionSource? _next;
     private Task _writes = Task.CompletedTask;
+    /// <summary>This activation's log of added keys, for copies of the filter (<see cref="Since"/>): its number, and where it starts.</summary>
+    private readonly long _epoch = Random.Shared.NextInt64(1, long.MaxValue);
+    private long _logStart;
+    private readonly List<ulong> _log = [];
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -78,6 +86,13 @@ public sealed partial class StoredKeysGrain(
         return NextWrite();
     }
 
+    public Task<KeysSince> Since(long epoch, long position)
+    {
+        var end = _logStart + _log.Count;
+        if (epoch != _epoch || position < _logStart || position > end) return Task.FromResult(new KeysSince(_epoch, end, _all.ToBytes(), []));
+        return Task.FromResult(new KeysSince(_epoch, end, null, _log.GetRange((int)(position - _logStart), (int)(end - position)).ToArray()));
+    }
+
     /// <summary>Deactivation waits for the writes already due, so no claim is left unstored.</summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _writes;
 
@@ -85,6 +100,13 @@ public sealed partial class StoredKeysGrain(
     {
         _all.Add(hash);
         _added.Add(hash);
+        if (_log.Count == LogLimit)
+        {
+            // Copies further behind than half the log take the whole filter instead.
+            _log.RemoveRange(0, LogLimit / 2);
+            _logStart += LogLimit / 2;
+        }
+        _log.Add(hash);
     }
 
     private Task NextWrite()

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
 
-namespace Risk.Scoring;
+namespace Risk.Edge;
 
 /// <summary>
 /// Hashes that are the same in every process and on every silo (string.GetHashCode is not): XxHash64 of the

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Risk.Grains;
+namespace Risk.Edge;
 
 /// <summary>
 /// A Bloom filter over 64-bit key hashes: <see cref="MayContain"/> is never false for a key that was added, and
