@@ -17,6 +17,11 @@ public static class MemoryHold
         var accounts = traffic.Accounts * copies;
         Console.WriteLine($"pid {silo.ProcessId}: {ingest.Events:N0} events, {accounts:N0} accounts (+{traffic.Accounts:N0} warm-up); " +
             $"RSS +{(silo.RssBytes - before) / 1e6 / accounts * 10_000:F1} MB per 10k accounts. A line on stdin ends it.");
+        // Each activation costs Orleans' own objects whatever its state: how many each account brings, by grain type.
+        var management = silo.Grains.GetGrain<IManagementGrain>(0);
+        var all = accounts + traffic.Accounts;
+        foreach (var type in (await management.GetSimpleGrainStatistics()).GroupBy(s => s.GrainType).OrderByDescending(g => g.Sum(s => s.ActivationCount)).Take(12))
+            Console.WriteLine($"  {type.Sum(s => s.ActivationCount),8:N0} {type.Key} ({(double)type.Sum(s => s.ActivationCount) / all:F2} per account)");
         await Task.Run(Console.ReadLine);
     }
 }
