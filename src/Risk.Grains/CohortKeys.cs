@@ -1,6 +1,6 @@
-using Risk.Edge;
 using System.Globalization;
 using Risk.Contracts;
+using Risk.Edge;
 using Risk.Scoring;
 
 namespace Risk.Grains;

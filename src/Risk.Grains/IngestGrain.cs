@@ -1,9 +1,9 @@
-using Risk.Edge;
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Risk.Contracts;
+using Risk.Edge;
 using Risk.Scoring;
 
 namespace Risk.Grains;

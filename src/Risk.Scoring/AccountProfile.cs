@@ -1,6 +1,6 @@
-using Risk.Edge;
 using System.Text.Json.Serialization;
 using Risk.Contracts;
+using Risk.Edge;
 
 namespace Risk.Scoring;
 

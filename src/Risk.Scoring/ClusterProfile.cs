@@ -1,5 +1,5 @@
-using Risk.Edge;
 using Risk.Contracts;
+using Risk.Edge;
 
 namespace Risk.Scoring;
 

@@ -1,6 +1,6 @@
-using Risk.Edge;
 using BenchmarkDotNet.Attributes;
 using Risk.Contracts;
+using Risk.Edge;
 using Risk.Scoring;
 
 namespace Risk.Benchmarks;

@@ -1,6 +1,6 @@
-using Risk.Edge;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Risk.Contracts;
+using Risk.Edge;
 using Risk.Scoring;
 
 namespace Risk.Grains.Tests;

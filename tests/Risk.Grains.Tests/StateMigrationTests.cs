@@ -1,9 +1,9 @@
-using Risk.Edge;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
 using Orleans.Serialization;
 using Risk.Contracts;
+using Risk.Edge;
 using Risk.Silo;
 
 namespace Risk.Grains.Tests;

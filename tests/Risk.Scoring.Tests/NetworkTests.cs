@@ -1,5 +1,5 @@
-using Risk.Edge;
 using Risk.Contracts;
+using Risk.Edge;
 using Risk.Scoring;
 
 namespace Risk.Scoring.Tests;

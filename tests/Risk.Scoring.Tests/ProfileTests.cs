@@ -1,6 +1,6 @@
-using Risk.Edge;
 using System.Text.Json;
 using Risk.Contracts;
+using Risk.Edge;
 using Risk.Scoring;
 
 namespace Risk.Scoring.Tests;

@@ -1,11 +1,10 @@
-using Risk.Edge;
 using System.Collections.Frozen;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Risk.Contracts;
-using Risk.Scoring;
+using Risk.Edge;
 
 namespace Risk.Grains;
 

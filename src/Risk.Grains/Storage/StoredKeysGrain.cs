@@ -1,8 +1,8 @@
-using Risk.Edge;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Risk.Contracts;
+using Risk.Edge;
 
 namespace Risk.Grains;
 
