@@ -67,7 +67,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
         (double WithAuth, double Without, double Authz)? viaNginx = nginx ? await gateway.NginxP99(perSecond: 1000) : null;
         if (viaNginx is { } n) Say($"at 1,000 req/s, p99: through nginx {n.WithAuth / 1000:F2} ms with the auth step, {n.Without / 1000:F2} ms without; /v1/authz directly {n.Authz / 1000:F2} ms");
 
-        (double Ratio, double EventsPerSecond, long? BytesPerAccount)? persisted = azurite ? await Persisted(traffic) : null;
+        (double Ratio, double EventsPerSecond, long? BytesPerAccount, double? AzuriteCores)? persisted = azurite ? await Persisted(traffic) : null;
         var step = Stopwatch.StartNew();
         var killed = failover ? await FailoverBenchmark.Run(scale.FailoverDemoScale) : null;
         if (killed is { } k)
@@ -111,6 +111,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
             live_heap_kb_per_account = Math.Round(heapPerAccount, 2),
             azurite_vs_memory = persisted is { } p ? Ratio(p.EventsPerSecond, p.EventsPerSecond / p.Ratio) : (double?)null,
             persisted_bytes_per_account = persisted?.BytesPerAccount,
+            azurite_cpu_cores = persisted?.AzuriteCores is { } cores ? Math.Round(cores, 2) : (double?)null,
             hot_proxy_events_per_s = Math.Round(hot.Single),
             spread_proxies_events_per_s = Math.Round(hot.Spread),
             hot_vs_spread = Ratio(hot.Single, hot.Spread),
@@ -155,7 +156,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
     /// checkpoints of the ones before (every 5 s, as the step's silo is set), as a silo in service pays for its
     /// writes; the warm-up's own checkpoints are let pass first.
     /// </remarks>
-    private async Task<(double Ratio, double EventsPerSecond, long? BytesPerAccount)> Persisted(BenchTraffic traffic)
+    private async Task<(double Ratio, double EventsPerSecond, long? BytesPerAccount, double? AzuriteCores)> Persisted(BenchTraffic traffic)
     {
         // At most 4 copies a round: Azurite (one Node.js process) slows as its table grows.
         var copies = Math.Min(scale.Copies, 4);
@@ -170,13 +171,19 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
         try
         {
             double azurite;
+            double? azuriteCores = null;
             await using (var silo = await SiloProcess.Start(("Risk:Storage", "azurite"), ("Risk:AzureConnectionString", AzuriteProcess.ConnectionString), ("Risk:TableName", table), ("Risk:CheckpointInterval", Checkpoint)))
             {
                 await WarmUp(silo, traffic);
                 // The warm-up's accounts are checkpointed one interval after their events: that burst belongs to the
                 // warm-up, and memory storage has none.
                 await Task.Delay(TimeSpan.Parse(Checkpoint) * 1.5);
+                // Where the cores went meanwhile: Azurite shares them, as no Azure Table in service would.
+                var azuritePid = ownAzurite is null ? (int?)null : int.Parse(await File.ReadAllTextAsync(Path.Combine(ownAzurite, "azurite.pid")));
+                var (azuriteCpu, siloCpu, clock) = (CpuSeconds(azuritePid), CpuSeconds(silo.ProcessId), Stopwatch.StartNew());
                 azurite = await Rounds(silo, traffic, copies, "Azurite");
+                azuriteCores = (CpuSeconds(azuritePid) - azuriteCpu) / clock.Elapsed.TotalSeconds;
+                Say($"  during the Azurite rounds: Azurite used {azuriteCores:F2} cores, the silo {(CpuSeconds(silo.ProcessId) - siloCpu) / clock.Elapsed.TotalSeconds:F2}");
                 // Killed rather than stopped: a graceful stop would flush tens of thousands of dirty entities for up
                 // to the host's 30 s shutdown timeout. The accounts checkpointed during the rounds (every 5 s, 200 a
                 // second) are enough to weigh an account's stored state; rounds shorter than a checkpoint wait for one.
@@ -186,7 +193,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
             }
             var (rows, bytes) = await AccountRows(table);
             Say($"Azurite: {azurite:N0} events/s = {azurite / memory:F2}× memory storage's {memory:N0} (medians of {StorageRounds} rounds each); {rows:N0} account rows, {(rows == 0 ? 0 : bytes / rows):N0} bytes each");
-            return (azurite / memory, azurite, rows == 0 ? null : bytes / rows);
+            return (azurite / memory, azurite, rows == 0 ? null : bytes / rows, azuriteCores);
         }
         finally
         {
@@ -196,6 +203,16 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
     }
 
     private const int StorageRounds = 3;
+
+    /// <summary>The CPU time (user and system) a process has used; 0 for none.</summary>
+    private static double CpuSeconds(int? pid)
+    {
+        if (pid is null) return 0;
+        // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // USER_HZ
+    }
 
     /// <summary>The median events per second of <see cref="StorageRounds"/> rounds, each on accounts no step used.</summary>
     private async Task<double> Rounds(SiloProcess silo, BenchTraffic traffic, int copies, string storage)

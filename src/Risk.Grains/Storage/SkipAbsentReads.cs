@@ -19,8 +19,8 @@ namespace Risk.Grains;
 /// Since a key is claimed when its entity is first read, before that entity takes any event or override, the filter
 /// also tells whether an entity was ever heard of: gateways keep a copy of it (<see cref="IStoredKeysGrain.Since"/>)
 /// and decide on an account never seen at once, rather than wait for its activation on a silo busy with ingest.
-/// Memory storage keeps the filter for that alone: its reads are as cheap as asking the filter, so they are made
-/// alongside the claim rather than skipped (<paramref name="skipReads"/>).
+/// Memory storage keeps the filter for that alone: its reads are as cheap as asking the filter, so they are made,
+/// and the claim is sent alongside without being waited for (<paramref name="skipReads"/>).
 /// </para>
 /// <para>
 /// If a record is stored that the filter does not hold (its shard rows lost, or a key whose shard could not
@@ -31,7 +31,7 @@ namespace Risk.Grains;
 /// new table.
 /// </para>
 /// </summary>
-/// <param name="skipReads">Whether a key the filter has never seen is not read; else it is read alongside the claim.</param>
+/// <param name="skipReads">Whether a key the filter has never seen is not read; else it is read, and claimed alongside.</param>
 public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvider services, ILogger<SkipAbsentReads> log, bool skipReads = true) : IGrainStorage
 {
     /// <summary>The Azure Table provider behind its <see cref="StorageBreaker"/>, which the shards themselves use.</summary>
@@ -60,10 +60,11 @@ public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvide
             var hash = Hash(stateName, grainId);
             if (!skipReads)
             {
-                var claim = Shard(hash).Claim(hash);
+                // Not waited for: gateways read the filter a second at a time, so a claim that lands just after the
+                // entity's first event is seen by them as soon as one made before it; and the read goes on meanwhile
+                // (a first decision on a stored entity waits for this read).
+                _ = ClaimBehind(hash, grainId);
                 await table.ReadStateAsync(stateName, grainId, grainState);
-                try { await claim; }
-                catch (Exception ex) { LogShardFailed(ex, grainId); }
                 return;
             }
             bool mayExist;
@@ -100,6 +101,12 @@ public sealed partial class SkipAbsentReads(IGrainStorage table, IServiceProvide
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         table.ClearStateAsync(stateName, grainId, grainState);
+
+    private async Task ClaimBehind(ulong hash, GrainId grainId)
+    {
+        try { await Shard(hash).Claim(hash); }
+        catch (Exception ex) { LogShardFailed(ex, grainId); }
+    }
 
     private static ulong Hash(string stateName, GrainId grainId) => StoredKeys.Hash(stateName, grainId);
 
