@@ -67,7 +67,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
         (double WithAuth, double Without, double Authz)? viaNginx = nginx ? await gateway.NginxP99(perSecond: 1000) : null;
         if (viaNginx is { } n) Say($"at 1,000 req/s, p99: through nginx {n.WithAuth / 1000:F2} ms with the auth step, {n.Without / 1000:F2} ms without; /v1/authz directly {n.Authz / 1000:F2} ms");
 
-        (double Ratio, double EventsPerSecond, long? BytesPerAccount, double? AzuriteCores)? persisted = azurite ? await Persisted(traffic) : null;
+        var persisted = azurite ? await Persisted(traffic) : null;
         var step = Stopwatch.StartNew();
         var killed = failover ? await FailoverBenchmark.Run(scale.FailoverDemoScale) : null;
         if (killed is { } k)
@@ -112,6 +112,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
             azurite_vs_memory = persisted is { } p ? Ratio(p.EventsPerSecond, p.EventsPerSecond / p.Ratio) : (double?)null,
             persisted_bytes_per_account = persisted?.BytesPerAccount,
             azurite_cpu_cores = persisted?.AzuriteCores is { } cores ? Math.Round(cores, 2) : (double?)null,
+            azurite_vs_memory_per_silo_cpu = persisted is { } q ? Math.Round(q.PerSiloCpu, 3) : (double?)null,
             hot_proxy_events_per_s = Math.Round(hot.Single),
             spread_proxies_events_per_s = Math.Round(hot.Spread),
             hot_vs_spread = Ratio(hot.Single, hot.Spread),
@@ -156,11 +157,11 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
     /// checkpoints of the ones before (every 5 s, as the step's silo is set), as a silo in service pays for its
     /// writes; the warm-up's own checkpoints are let pass first.
     /// </remarks>
-    private async Task<(double Ratio, double EventsPerSecond, long? BytesPerAccount, double? AzuriteCores)> Persisted(BenchTraffic traffic)
+    private async Task<StorageFigures> Persisted(BenchTraffic traffic)
     {
         // At most 4 copies a round: Azurite (one Node.js process) slows as its table grows.
         var copies = Math.Min(scale.Copies, 4);
-        double memory;
+        (double EventsPerSecond, double EventsPerCpuSecond) memory;
         await using (var silo = await SiloProcess.Start(("Risk:Storage", "memory")))
         {
             await WarmUp(silo, traffic);
@@ -170,7 +171,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
         var table = "RiskBench" + Guid.NewGuid().ToString("N")[..12];
         try
         {
-            double azurite;
+            (double EventsPerSecond, double EventsPerCpuSecond) azurite;
             double? azuriteCores = null;
             await using (var silo = await SiloProcess.Start(("Risk:Storage", "azurite"), ("Risk:AzureConnectionString", AzuriteProcess.ConnectionString), ("Risk:TableName", table), ("Risk:CheckpointInterval", Checkpoint)))
             {
@@ -192,8 +193,10 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
                 await silo.Kill();
             }
             var (rows, bytes) = await AccountRows(table);
-            Say($"Azurite: {azurite:N0} events/s = {azurite / memory:F2}× memory storage's {memory:N0} (medians of {StorageRounds} rounds each); {rows:N0} account rows, {(rows == 0 ? 0 : bytes / rows):N0} bytes each");
-            return (azurite / memory, azurite, rows == 0 ? null : bytes / rows, azuriteCores);
+            Say($"Azurite: {azurite.EventsPerSecond:N0} events/s = {azurite.EventsPerSecond / memory.EventsPerSecond:F2}× memory storage's {memory.EventsPerSecond:N0} (medians of {StorageRounds} rounds each); " +
+                $"per second of the silo's CPU {azurite.EventsPerCpuSecond / memory.EventsPerCpuSecond:F2}×; {rows:N0} account rows, {(rows == 0 ? 0 : bytes / rows):N0} bytes each");
+            return new(azurite.EventsPerSecond / memory.EventsPerSecond, azurite.EventsPerSecond, rows == 0 ? null : bytes / rows, azuriteCores,
+                azurite.EventsPerCpuSecond / memory.EventsPerCpuSecond);
         }
         finally
         {
@@ -214,17 +217,23 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
         return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // USER_HZ
     }
 
-    /// <summary>The median events per second of <see cref="StorageRounds"/> rounds, each on accounts no step used.</summary>
-    private async Task<double> Rounds(SiloProcess silo, BenchTraffic traffic, int copies, string storage)
+    /// <summary>
+    /// The median events per second of <see cref="StorageRounds"/> rounds, each on accounts no step used; and the events
+    /// per second of the silo's own CPU over all of them, which what else runs on the machine does not move.
+    /// </summary>
+    private async Task<(double EventsPerSecond, double EventsPerCpuSecond)> Rounds(SiloProcess silo, BenchTraffic traffic, int copies, string storage)
     {
         var rates = new List<double>();
+        long events = 0;
+        var cpu = CpuSeconds(silo.ProcessId);
         for (var round = 0; round < StorageRounds; round++)
         {
             var ingest = await EngineBenchmark.Ingest(silo.Grains, traffic.Copies(copies, first: 3000 + round * copies));
             Say($"  {storage} round {round + 1}: {ingest.EventsPerSecond:N0} events/s");
             rates.Add(ingest.EventsPerSecond);
+            events += ingest.Events;
         }
-        return Stats.Median(rates);
+        return (Stats.Median(rates), events / (CpuSeconds(silo.ProcessId) - cpu));
     }
 
     /// <summary>The account rows in a table, and their bytes (property values as stored).</summary>
@@ -282,3 +291,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
 
     private static void Say(string line) => Console.Error.WriteLine(line);
 }
+
+/// <param name="Ratio">Azurite's median rate over memory storage's.</param>
+/// <param name="PerSiloCpu">The same for events per second of each silo's own CPU.</param>
+public sealed record StorageFigures(double Ratio, double EventsPerSecond, long? BytesPerAccount, double? AzuriteCores, double PerSiloCpu);

@@ -29,7 +29,7 @@ public class BenchmarkSmokeTests
         [
             "events_per_s", "ping_calls_per_s", "ingest_ratio", "decide_p50_us", "decide_p99_us", "ping_p99_us", "latency_ratio",
             "cached_decide_p99_us", "decide_cold_p99_us", "decide_cold_ping_p99_us", "decide_cold_ratio", "decide_cold_known_p99_us",
-            "decide_cold_known_ping_p99_us", "decide_cold_known_ratio", "decide_first_miss_p99_us", "rss_mb_per_10k_accounts", "live_heap_kb_per_account", "azurite_vs_memory",
+            "decide_cold_known_ping_p99_us", "decide_cold_known_ratio", "decide_first_miss_p99_us", "rss_mb_per_10k_accounts", "live_heap_kb_per_account", "azurite_vs_memory", "azurite_vs_memory_per_silo_cpu",
             "persisted_bytes_per_account", "hot_vs_spread", "idle_ping_p99_us", "idle_replica_miss_p99_us",
             "replica_miss_p50_us", "replica_miss_p99_us", "replica_miss_latency_ratio",
             "decisions_silo_ping_p99_under_ingest_us", "replica_miss_vs_decisions_silo_ping_under_ingest",
