@@ -7,8 +7,8 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 namespace Risk.Benchmarks;
 
 /// <summary>
-/// A silo's managed heap after a full collection, read from its runtime's GC events over EventPipe: the live memory
-/// its activations hold. RSS cannot say it, since a GC keeps the memory it freed for the next allocations.
+/// What a silo's managed heap holds alive, read from its runtime's GC events over EventPipe after a full collection:
+/// the bytes that collection kept. RSS cannot say it, since a GC keeps the memory it freed for the next allocations.
 /// </summary>
 public static class SiloHeap
 {
@@ -23,7 +23,8 @@ public static class SiloHeap
         source.Clr.GCStart += e => inducedGc |= e.Depth == 2 && e.Reason is GCReason.Induced or GCReason.InducedNotForced;
         source.Clr.GCHeapStats += e =>
         {
-            if (inducedGc) induced.TrySetResult(e.TotalHeapSize);
+            // What the collection kept, every generation's survivors: the heap's size would count its free space too.
+            if (inducedGc) induced.TrySetResult(e.TotalPromoted);
         };
         var reading = Task.Factory.StartNew(source.Process, TaskCreationOptions.LongRunning);
         var management = silo.Grains.GetGrain<IManagementGrain>(0);
