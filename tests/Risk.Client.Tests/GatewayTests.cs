@@ -89,7 +89,7 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
     public async Task A_held_risk_is_read_again_past_the_ttl_and_asked_for_past_its_watch()
     {
         var time = new FakeTimeProvider();
-        var gateway = new RiskGateway(embedded.Cluster.Client, Options.Create(new RiskGatewayOptions { DecisionTimeout = TimeSpan.FromSeconds(10) }),
+        var gateway = new RiskGateway(embedded.Cluster.Client, Options.Create(new RiskGatewayOptions { DecisionTimeout = TimeSpan.FromSeconds(10), KnownEntitiesRefresh = Timeout.InfiniteTimeSpan }),
             NullLogger<RiskGateway>.Instance, time);
         await gateway.StartAsync(CancellationToken.None);
         try
@@ -282,9 +282,13 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
     }
 
     /// <summary>A started gateway, once its copy of the entities heard of is loaded.</summary>
-    private async Task<RiskGateway> StartedWithKnownEntities()
+    /// <param name="neverSeenWait">How long it waits for an entity the copy never saw; by default not at all.</param>
+    private async Task<RiskGateway> StartedWithKnownEntities(TimeSpan neverSeenWait = default)
     {
-        var gateway = Gateway(new RiskGatewayOptions { DecisionTimeout = TimeSpan.FromSeconds(10), KnownEntitiesRefresh = TimeSpan.FromMilliseconds(100) });
+        var gateway = Gateway(new RiskGatewayOptions
+        {
+            DecisionTimeout = TimeSpan.FromSeconds(10), KnownEntitiesRefresh = TimeSpan.FromMilliseconds(100), NeverSeenWait = neverSeenWait,
+        });
         await gateway.StartAsync(CancellationToken.None);
         await Eventually(() => Task.FromResult(gateway.Known.Loaded));
         Assert.True(gateway.Known.Loaded, "the copy of the entities heard of did not load");
@@ -347,6 +351,30 @@ public class GatewayTests(EmbeddedCluster embedded) : IClassFixture<EmbeddedClus
             await Eventually(async () => (await gateway.Decide("gw-late-hydra")).IsFlagged);
             Assert.True((await gateway.Decide("gw-late-hydra")).IsFlagged);
             Assert.Equal(watches, gateway.Watches);
+        }
+        finally
+        {
+            await gateway.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task An_account_first_heard_of_since_the_copys_refresh_is_decided_from_its_risk_when_the_cluster_answers_in_time()
+    {
+        // A copy that will not hear of the account before the decision: refreshed once, then not for an hour.
+        var gateway = Gateway(new RiskGatewayOptions
+        {
+            DecisionTimeout = TimeSpan.FromSeconds(10), KnownEntitiesRefresh = TimeSpan.FromHours(1), NeverSeenWait = TimeSpan.FromSeconds(10),
+        });
+        await gateway.StartAsync(CancellationToken.None);
+        try
+        {
+            await Eventually(() => Task.FromResult(gateway.Known.Loaded));
+            await embedded.Cluster.Client.GetGrain<IIngestGrain>(0).Ingest(Enumerable.Range(0, 200).Select(i => Extraction("gw-replayed-hydra", i)).ToArray());
+            Assert.False(gateway.Known.MayExist(EntityKind.Account, GrainKeys.Account("gw-replayed-hydra")));
+
+            // Replayed a moment ago, decided now: the copy has not seen it, but the cluster answers within the wait.
+            Assert.True((await gateway.Decide("gw-replayed-hydra")).IsFlagged);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -98,19 +99,10 @@ public sealed partial class RiskGateway : BackgroundService
         var ipRisk = Held(EntityKind.Ip, stamp.Ip, observer, policy.Version);
         var proxyRisk = Held(EntityKind.Proxy, stamp.Proxy, observer, policy.Version);
         if (accountRisk is null || (stamp.Ip is not null && ipRisk is null) || (stamp.Proxy is not null && proxyRisk is null))
-        {
-            // Entities never heard of have nothing to ask for: their empty risk stands in, and is asked for behind the answer.
-            var neverSeen = false;
-            accountRisk ??= NeverSeen(EntityKind.Account, stamp.Account, observer, policy, ref neverSeen);
-            ipRisk ??= NeverSeen(EntityKind.Ip, stamp.Ip, observer, policy, ref neverSeen);
-            proxyRisk ??= NeverSeen(EntityKind.Proxy, stamp.Proxy, observer, policy, ref neverSeen);
-            if (accountRisk is null || (stamp.Ip is not null && ipRisk is null) || (stamp.Proxy is not null && proxyRisk is null))
-                return new(FromReplicas(account, ip, proxy, stamp, policy, observer, accountRisk, ipRisk, proxyRisk, ct, keep: !neverSeen));
-            // Not cached: the risk asked for is held once it comes, and the next decision is made from it.
-            var first = DecisionRules.Decide(policy, accountRisk, ipRisk, proxyRisk);
-            Answered(first, GatewayMetrics.FromNeverSeen);
-            return ValueTask.FromResult(first);
-        }
+            return new(FromReplicas(account, ip, proxy, stamp, policy, observer, accountRisk, ipRisk, proxyRisk, ct, new Unheard(
+                accountRisk is null && NeverHeardOf(EntityKind.Account, stamp.Account),
+                ipRisk is null && NeverHeardOf(EntityKind.Ip, stamp.Ip),
+                proxyRisk is null && NeverHeardOf(EntityKind.Proxy, stamp.Proxy))));
         // Every entity's risk is here, as its replica last pushed it: no call. Just after a policy change they may be
         // weighed under the version before, and are being read again under this one: until then the decision is made
         // wholly under the version they were weighed under, and names it.
@@ -127,21 +119,35 @@ public sealed partial class RiskGateway : BackgroundService
     /// One hop, in parallel, to the replica of each entity whose risk is not held, on a decisions silo: it starts
     /// pushing to this gateway and returns the risk, which is held from then on.
     /// </summary>
-    /// <param name="keep">False when a risk stands in for an entity never heard of: the decision is not cached.</param>
+    /// <param name="unheard">
+    /// The entities the copy of those heard of has never seen: each is waited for at most
+    /// <see cref="RiskGatewayOptions.NeverSeenWait"/>, then its empty risk stands in (and the decision is not cached)
+    /// while its read goes on behind the answer.
+    /// </param>
     private async Task<Decision> FromReplicas(string account, string? ip, string? proxy, Stamp stamp, PolicyView policy, IDecisionObserver observer,
-        EntityRisk? accountHeld, EntityRisk? ipHeld, EntityRisk? proxyHeld, CancellationToken ct, bool keep = true)
+        EntityRisk? accountHeld, EntityRisk? ipHeld, EntityRisk? proxyHeld, CancellationToken ct, Unheard unheard = default)
     {
         try
         {
+            var stoodIn = new StrongBox<bool>();
             var accountRisk = accountHeld is null ? Watch(EntityKind.Account, stamp.Account, stamp.AccountVersion, observer) : Task.FromResult<EntityRisk?>(accountHeld);
             var ipRisk = ipHeld is null && stamp.Ip is not null ? Watch(EntityKind.Ip, stamp.Ip, stamp.IpVersion, observer) : Task.FromResult(ipHeld);
             var proxyRisk = proxyHeld is null && stamp.Proxy is not null ? Watch(EntityKind.Proxy, stamp.Proxy, stamp.ProxyVersion, observer) : Task.FromResult(proxyHeld);
+            if (unheard.Account) accountRisk = OrEmpty(accountRisk, policy, stoodIn);
+            if (unheard.Ip) ipRisk = OrEmpty(ipRisk, policy, stoodIn);
+            if (unheard.Proxy) proxyRisk = OrEmpty(proxyRisk, policy, stoodIn);
             await Task.WhenAll(accountRisk, ipRisk, proxyRisk).WaitAsync(_options.DecisionTimeout, ct);
             // Read at this version or later: only a change that landed meanwhile, which this gateway has not heard
             // of yet, leaves them under no version it holds.
             var under = WeighedUnder(Cache.Policy, accountRisk.Result!, ipRisk.Result, proxyRisk.Result) ?? policy;
             var decision = DecisionRules.Decide(under, accountRisk.Result!, ipRisk.Result, proxyRisk.Result);
-            if (keep) Cache.Put(account, ip, proxy, decision, stamp, Cache.Shadow.Compare(under, decision, account, accountRisk.Result!, ipRisk.Result, proxyRisk.Result));
+            // A risk that stood in is not the entity's: the decision is made again once its read is held.
+            if (stoodIn.Value)
+            {
+                Answered(decision, GatewayMetrics.FromNeverSeen);
+                return decision;
+            }
+            Cache.Put(account, ip, proxy, decision, stamp, Cache.Shadow.Compare(under, decision, account, accountRisk.Result!, ipRisk.Result, proxyRisk.Result));
             Answered(decision, GatewayMetrics.FromGrains);
             return decision;
         }
@@ -196,16 +202,26 @@ public sealed partial class RiskGateway : BackgroundService
         return risk;
     }
 
+    /// <summary>Whether the copy of the entities heard of has surely never seen this one.</summary>
+    private bool NeverHeardOf(EntityKind kind, string? key) => key is not null && !Known.MayExist(kind, key);
+
+    /// <summary>Which of a request's entities the copy of those heard of has never seen.</summary>
+    private readonly record struct Unheard(bool Account, bool Ip, bool Proxy);
+
     /// <summary>
-    /// The empty risk an entity with no events and no override gives, if the copy of the entities heard of has never
-    /// seen it; its replica is asked behind the answer (once at a time), and what it returns is held. Else null.
+    /// The entity's read if it comes within <see cref="RiskGatewayOptions.NeverSeenWait"/>; else the empty risk an
+    /// entity with no events and no override gives, while the read goes on and is held when it comes.
     /// </summary>
-    private EntityRisk? NeverSeen(EntityKind kind, string? key, IDecisionObserver observer, PolicyView policy, ref bool neverSeen)
+    private async Task<EntityRisk?> OrEmpty(Task<EntityRisk?> reading, PolicyView policy, StrongBox<bool> stoodIn)
     {
-        if (key is null || Known.MayExist(kind, key)) return null;
-        if (_renewing.TryAdd((kind, key), true)) _ = Renew(kind, key, observer);
-        neverSeen = true;
-        return new EntityRisk(0, [], PolicyVersion: policy.Version);
+        try { return await reading.WaitAsync(_options.NeverSeenWait); }
+        catch (TimeoutException)
+        {
+            // Its failure, if it fails, is its own: a later miss asks again.
+            _ = reading.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            stoodIn.Value = true;
+            return new EntityRisk(0, [], PolicyVersion: policy.Version);
+        }
     }
 
     /// <summary>The risk if it is weighed under <paramref name="policy"/> (or says nothing of its version); else null, to be read again.</summary>
@@ -367,21 +383,29 @@ public sealed partial class RiskGateway : BackgroundService
     private async Task KeepKnownEntities(CancellationToken ct)
     {
         if (_options.KnownEntitiesRefresh == Timeout.InfiniteTimeSpan) return;
-        var failing = false;
+        DateTime? failingSince = null;
+        var warned = false;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await Known.Refresh().WaitAsync(TimeSpan.FromSeconds(10), ct);
-                if (failing) LogKnownEntitiesBack();
-                failing = false;
+                if (warned) LogKnownEntitiesBack();
+                (failingSince, warned) = (null, false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
             catch (Exception e)
             {
-                // Held as it was: only entities first heard of since are decided on as never seen, until their risk comes.
-                if (!failing) LogKnownEntitiesFailed(e);
-                failing = true;
+                // Until it first loads every entity is asked for; after, the copy is held as it was and only entities
+                // first heard of since are decided on as never seen. A cluster still starting fails a few refreshes:
+                // only a failure that lasts is worth a warning.
+                failingSince ??= DateTime.UtcNow;
+                if (!warned && DateTime.UtcNow - failingSince > TimeSpan.FromSeconds(30))
+                {
+                    LogKnownEntitiesFailed(e);
+                    warned = true;
+                }
+                else LogKnownEntitiesRetry(e);
             }
             try { await Task.Delay(_options.KnownEntitiesRefresh, ct); } catch (OperationCanceledException) { break; }
         }
@@ -405,8 +429,11 @@ public sealed partial class RiskGateway : BackgroundService
         catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the entities Risk has heard of; refreshing again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh the entities Risk has heard of for 30 s; refreshing again")]
     private partial void LogKnownEntitiesFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not refresh the entities Risk has heard of; refreshing again")]
+    private partial void LogKnownEntitiesRetry(Exception e);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refreshed the entities Risk has heard of again")]
     private partial void LogKnownEntitiesBack();

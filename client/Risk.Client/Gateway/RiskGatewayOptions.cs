@@ -48,6 +48,13 @@ public sealed class RiskGatewayOptions
     /// </summary>
     public TimeSpan KnownEntitiesRefresh { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a decision waits for an entity the copy has never seen before its empty risk stands in: long enough
+    /// that a cluster with time to answer is asked (an entity may have been first heard of since the last refresh),
+    /// short enough that a new account's first request never waits for a silo busy with ingest. Zero: never waits.
+    /// </summary>
+    public TimeSpan NeverSeenWait { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>How often the counts of decisions compared under a shadow policy, and of decisions answered per action, are sent to the cluster.</summary>
     public TimeSpan ShadowReportInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -38,8 +38,11 @@ public sealed partial class StoredKeysGrain(
     /// <summary>Keys stored since the snapshot before the snapshot is written again (8 KB of them).</summary>
     public const int RecentLimit = 1024;
 
-    /// <summary>Added keys a shard remembers for copies of its filter (512 KB); one further behind is sent the filter.</summary>
-    public const int LogLimit = 65_536;
+    /// <summary>
+    /// Added keys a shard remembers for copies of its filter (128 KB; 8 MB over 64 shards, as much as the filters): a
+    /// copy further behind is sent the whole shard, which a second's refresh is only when a million new keys a second arrive.
+    /// </summary>
+    public const int LogLimit = 16_384;
 
     /// <summary>Every key added, stored or not.</summary>
     private KeyFilter _all = null!;
