@@ -109,10 +109,10 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
             decisions_silo_gc_pause_max_ms_under_ingest = Math.Round(decide.ReadSidePauses.MaxMs, 1),
             rss_mb_per_10k_accounts = Math.Round(rssPer10k, 1),
             live_heap_kb_per_account = Math.Round(heapPerAccount, 2),
-            azurite_vs_memory = persisted is { } p ? Ratio(p.EventsPerSecond, p.EventsPerSecond / p.Ratio) : (double?)null,
+            azurite_vs_memory = persisted is { } p ? Ratio(p.Azurite.EventsPerSecond, p.Memory.EventsPerSecond) : (double?)null,
             persisted_bytes_per_account = persisted?.BytesPerAccount,
             azurite_cpu_cores = persisted?.AzuriteCores is { } cores ? Math.Round(cores, 2) : (double?)null,
-            azurite_vs_memory_per_silo_cpu = persisted is { } q ? Math.Round(q.PerSiloCpu, 3) : (double?)null,
+            azurite_vs_memory_per_silo_cpu = persisted is { } q ? Ratio(q.Azurite.EventsPerCpuSecond, q.Memory.EventsPerCpuSecond) : (double?)null,
             hot_proxy_events_per_s = Math.Round(hot.Single),
             spread_proxies_events_per_s = Math.Round(hot.Spread),
             hot_vs_spread = Ratio(hot.Single, hot.Spread),
@@ -161,7 +161,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
     {
         // At most 4 copies a round: Azurite (one Node.js process) slows as its table grows.
         var copies = Math.Min(scale.Copies, 4);
-        (double EventsPerSecond, double EventsPerCpuSecond) memory;
+        StorageRate memory;
         await using (var silo = await SiloProcess.Start(("Risk:Storage", "memory")))
         {
             await WarmUp(silo, traffic);
@@ -171,7 +171,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
         var table = "RiskBench" + Guid.NewGuid().ToString("N")[..12];
         try
         {
-            (double EventsPerSecond, double EventsPerCpuSecond) azurite;
+            StorageRate azurite;
             double? azuriteCores = null;
             await using (var silo = await SiloProcess.Start(("Risk:Storage", "azurite"), ("Risk:AzureConnectionString", AzuriteProcess.ConnectionString), ("Risk:TableName", table), ("Risk:CheckpointInterval", Checkpoint)))
             {
@@ -181,10 +181,11 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
                 await Task.Delay(TimeSpan.Parse(Checkpoint) * 1.5);
                 // Where the cores went meanwhile: Azurite shares them, as no Azure Table in service would.
                 var azuritePid = ownAzurite is null ? (int?)null : int.Parse(await File.ReadAllTextAsync(Path.Combine(ownAzurite, "azurite.pid")));
-                var (azuriteCpu, siloCpu, clock) = (CpuSeconds(azuritePid), CpuSeconds(silo.ProcessId), Stopwatch.StartNew());
+                double AzuriteCpu() => azuritePid is { } pid ? SiloProcess.CpuSecondsOf(pid) : 0;
+                var (azuriteCpu, siloCpu, clock) = (AzuriteCpu(), silo.CpuSeconds, Stopwatch.StartNew());
                 azurite = await Rounds(silo, traffic, copies, "Azurite");
-                azuriteCores = (CpuSeconds(azuritePid) - azuriteCpu) / clock.Elapsed.TotalSeconds;
-                Say($"  during the Azurite rounds: Azurite used {azuriteCores:F2} cores, the silo {(CpuSeconds(silo.ProcessId) - siloCpu) / clock.Elapsed.TotalSeconds:F2}");
+                azuriteCores = azuritePid is null ? null : (AzuriteCpu() - azuriteCpu) / clock.Elapsed.TotalSeconds;
+                Say($"  during the Azurite rounds: Azurite used {azuriteCores:F2} cores, the silo {(silo.CpuSeconds - siloCpu) / clock.Elapsed.TotalSeconds:F2}");
                 // Killed rather than stopped: a graceful stop would flush tens of thousands of dirty entities for up
                 // to the host's 30 s shutdown timeout. The accounts checkpointed during the rounds (every 5 s, 200 a
                 // second) are enough to weigh an account's stored state; rounds shorter than a checkpoint wait for one.
@@ -195,8 +196,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
             var (rows, bytes) = await AccountRows(table);
             Say($"Azurite: {azurite.EventsPerSecond:N0} events/s = {azurite.EventsPerSecond / memory.EventsPerSecond:F2}× memory storage's {memory.EventsPerSecond:N0} (medians of {StorageRounds} rounds each); " +
                 $"per second of the silo's CPU {azurite.EventsPerCpuSecond / memory.EventsPerCpuSecond:F2}×; {rows:N0} account rows, {(rows == 0 ? 0 : bytes / rows):N0} bytes each");
-            return new(azurite.EventsPerSecond / memory.EventsPerSecond, azurite.EventsPerSecond, rows == 0 ? null : bytes / rows, azuriteCores,
-                azurite.EventsPerCpuSecond / memory.EventsPerCpuSecond);
+            return new(azurite, memory, rows == 0 ? null : bytes / rows, azuriteCores);
         }
         finally
         {
@@ -207,25 +207,15 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
 
     private const int StorageRounds = 3;
 
-    /// <summary>The CPU time (user and system) a process has used; 0 for none.</summary>
-    private static double CpuSeconds(int? pid)
-    {
-        if (pid is null) return 0;
-        // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // USER_HZ
-    }
-
     /// <summary>
     /// The median events per second of <see cref="StorageRounds"/> rounds, each on accounts no step used; and the events
     /// per second of the silo's own CPU over all of them, which what else runs on the machine does not move.
     /// </summary>
-    private async Task<(double EventsPerSecond, double EventsPerCpuSecond)> Rounds(SiloProcess silo, BenchTraffic traffic, int copies, string storage)
+    private async Task<StorageRate> Rounds(SiloProcess silo, BenchTraffic traffic, int copies, string storage)
     {
         var rates = new List<double>();
         long events = 0;
-        var cpu = CpuSeconds(silo.ProcessId);
+        var cpu = silo.CpuSeconds;
         for (var round = 0; round < StorageRounds; round++)
         {
             var ingest = await EngineBenchmark.Ingest(silo.Grains, traffic.Copies(copies, first: 3000 + round * copies));
@@ -233,7 +223,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
             rates.Add(ingest.EventsPerSecond);
             events += ingest.Events;
         }
-        return (Stats.Median(rates), events / (CpuSeconds(silo.ProcessId) - cpu));
+        return new(Stats.Median(rates), events / (silo.CpuSeconds - cpu));
     }
 
     /// <summary>The account rows in a table, and their bytes (property values as stored).</summary>
@@ -292,6 +282,8 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
     private static void Say(string line) => Console.Error.WriteLine(line);
 }
 
-/// <param name="Ratio">Azurite's median rate over memory storage's.</param>
-/// <param name="PerSiloCpu">The same for events per second of each silo's own CPU.</param>
-public sealed record StorageFigures(double Ratio, double EventsPerSecond, long? BytesPerAccount, double? AzuriteCores, double PerSiloCpu);
+/// <summary>Each storage's median events per second over its rounds, and its events per second of the silo's own CPU.</summary>
+public sealed record StorageRate(double EventsPerSecond, double EventsPerCpuSecond);
+
+/// <param name="AzuriteCores">The cores Azurite itself used during its rounds; null when this run did not start it.</param>
+public sealed record StorageFigures(StorageRate Azurite, StorageRate Memory, long? BytesPerAccount, double? AzuriteCores);

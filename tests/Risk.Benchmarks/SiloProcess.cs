@@ -49,15 +49,26 @@ public sealed class SiloProcess : IAsyncDisposable
                 try
                 {
                     if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered", StringComparison.Ordinal)) continue;
-                    // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
-                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    ticks += long.Parse(fields[11]) + long.Parse(fields[12]);
+                    ticks += CpuTicks(Path.Combine(task, "stat"));
                 }
                 catch (IOException) { } // the thread ended
             }
             return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
         }
+    }
+
+    /// <summary>CPU time (user and system) the process has used, in seconds.</summary>
+    public double CpuSeconds => CpuSecondsOf(_process.Id);
+
+    /// <summary>CPU time (user and system) a process has used, in seconds.</summary>
+    public static double CpuSecondsOf(int pid) => CpuTicks($"/proc/{pid}/stat") / 100.0; // USER_HZ
+
+    /// <summary>utime plus stime from a /proc stat file: the 12th and 13th fields after the command's closing parenthesis.</summary>
+    private static long CpuTicks(string statFile)
+    {
+        var stat = File.ReadAllText(statFile);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11]) + long.Parse(fields[12]);
     }
 
     /// <param name="settings">Extra configuration, e.g. ("Risk:Storage", "azurite"); ("Risk:ClusterId", id) joins that cluster.</param>
