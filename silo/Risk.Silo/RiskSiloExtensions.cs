@@ -67,6 +67,14 @@ public static class RiskSiloExtensions
         // GrainCollectionOptions, such as CollectionAge, how long an idle account stays active.
         silo.Configure<GrainCollectionOptions>(o => o.EnableActivationSheddingOnMemoryPressure = true);
         silo.Configure<GrainCollectionOptions>(configuration.GetSection("Risk:Collection"));
+        // Orleans' default directory drops a leaving silo's registrations as soon as it starts shutting down, and during
+        // a join it moves them between silos with no lock: either way a grain can get a second activation while the
+        // first still holds events it has not stored, and the two diverge until one writes over the other (then
+        // WriteBehindGrain reconciles them, but until a checkpoint decisions read half the account). The strongly
+        // consistent directory keeps a registration until its activation is gone and hands ranges over under a lock.
+#pragma warning disable ORLEANSEXP003
+        silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
         silo.AddRiskTls(configuration);
         silo.AddRiskStorage(options);
         silo.AddRiskGrains(configuration);

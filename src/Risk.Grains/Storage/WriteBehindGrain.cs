@@ -14,8 +14,9 @@ namespace Risk.Grains;
 /// <see cref="WriteThrough"/> instead, so they are stored before they are acknowledged. What is dirty and what storage
 /// failed is counted by grain kind (<see cref="RiskMetrics.StateDirty"/>, <see cref="RiskMetrics.StateWriteFailures"/>).
 /// <para>
-/// Orleans may start a grain's next activation on another silo before the last one, on a silo going down, has stored
-/// its state; and a new entity may skip a read that would have found a record (<see cref="SkipAbsentReads"/>). Then
+/// A new entity may skip a read that would have found a record (<see cref="SkipAbsentReads"/>), and with Orleans' default
+/// grain directory a grain's next activation may start on another silo before the last one, on a silo going down, has
+/// stored its state (the silo host uses the strongly consistent directory, which waits). Then
 /// one of the two writes is refused. A grain that keeps its changes since its last write (<see cref="Unstored"/>)
 /// reads the stored record, applies them over it (<see cref="Reconcile"/>) and writes again, so neither activation's
 /// events are lost; one that does not, or whose changes outgrew <see cref="RiskGrainOptions.UnstoredChangesKept"/>,
