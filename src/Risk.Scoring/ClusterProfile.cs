@@ -29,7 +29,7 @@ public sealed class ClusterProfile
     }
 
     public ClusterSummary Summarize(string clusterId, IReadOnlyList<string> recentMembers) =>
-        new(clusterId, Members.Registers, FlaggedMembers, ScoreSum, Reporters, LastSeen, recentMembers);
+        new(clusterId, Members.ToArray(), FlaggedMembers, ScoreSum, Reporters, LastSeen, recentMembers);
 
     /// <summary>Pools a joining cluster's signals into this one: member sketches union, counts add.</summary>
     public void Absorb(ClusterSummary joined)

@@ -42,7 +42,7 @@ public class SketchTests
         for (var round = 0; round < 100; round++)
             for (var i = 0; i < 100; i++) hll.Add(StableHash64.Of("ip", $"10.0.0.{i}"));
         Assert.InRange(hll.Estimate(), 95, 105);
-        Assert.Equal(1024, hll.Registers.Length);
+        Assert.Equal(1024, hll.ToArray().Length);
     }
 
     [Fact]
