@@ -1,3 +1,5 @@
+using Risk.Contracts;
+
 namespace Risk.Edge;
 
 /// <summary>
@@ -15,4 +17,12 @@ public static class StoredKeys
     public static ulong Hash(string stateName, GrainId grainId) => StableHash64.Of(stateName, grainId.ToString());
 
     public static int ShardOf(ulong hash) => (int)(hash % Shards);
+
+    /// <summary>The state name of an entity grain, as its <c>PersistentState</c> names it.</summary>
+    public static string StateName(EntityKind kind) => kind switch
+    {
+        EntityKind.Account => "account",
+        EntityKind.Ip => "ip",
+        _ => "proxy",
+    };
 }

@@ -92,8 +92,7 @@ public sealed class AccountGrain(
         NoteIfFlagged(policy, assessment, withCluster, State.Cluster, Profile.LastSeen);
         // The decision as a verdict would give it: the timeline's score, and what watchers and the watchlist hear, so
         // that it is built once per batch.
-        State.Campaign?.AddTo(forRisk, policy, Profile.LastSeen);
-        var risk = ToRisk(forRisk, State.Cluster);
+        var risk = Risk(forRisk, policy, State.Cluster);
         var decision = DecisionRules.Decide(policy, risk, State.Ip, State.Proxy);
         State.Timeline.Score(latest, decision.Score);
         // Applied again over a stored record with this activation's score: the record's events are not weighed then,
@@ -327,9 +326,11 @@ public sealed class AccountGrain(
         State.Cluster = fresh;
     }
 
-    private EntityRisk Risk(PolicyView policy, ClusterRisk? cluster)
+    private EntityRisk Risk(PolicyView policy, ClusterRisk? cluster) => Risk(Profile.Assess(policy), policy, cluster);
+
+    /// <summary>The risk from an assessment of the profile: campaign memory's points added to it, then its cluster's.</summary>
+    private EntityRisk Risk(Assessment own, PolicyView policy, ClusterRisk? cluster)
     {
-        var own = Profile.Assess(policy);
         State.Campaign?.AddTo(own, policy, Profile.LastSeen);
         return ToRisk(own, cluster);
     }

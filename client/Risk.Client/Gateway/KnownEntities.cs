@@ -25,7 +25,7 @@ public sealed class KnownEntities(IGrainFactory grains)
     public bool MayExist(EntityKind kind, string key)
     {
         if (!Loaded) return true;
-        var hash = StoredKeys.Hash(StateName(kind), grains.Entity(kind, key).GetGrainId());
+        var hash = StoredKeys.Hash(StoredKeys.StateName(kind), grains.Entity(kind, key).GetGrainId());
         return _shards[StoredKeys.ShardOf(hash)]!.MayContain(hash);
     }
 
@@ -52,11 +52,4 @@ public sealed class KnownEntities(IGrainFactory grains)
         }
         _read[shard] = (since.Epoch, since.Position);
     }
-
-    private static string StateName(EntityKind kind) => kind switch
-    {
-        EntityKind.Account => "account",
-        EntityKind.Ip => "ip",
-        _ => "proxy",
-    };
 }
