@@ -52,6 +52,9 @@ public sealed class Browser : IDisposable
         {
             try { return !page.Enabled; }
             catch (StaleElementReferenceException) { return true; }
+            // Chromium sometimes reports the old page's node this way instead of as stale, when the new page
+            // replaced it between the driver's lookup and its query.
+            catch (UnknownErrorException e) when (e.Message.Contains("does not belong to the document", StringComparison.Ordinal)) { return true; }
         });
     }
 
