@@ -40,8 +40,12 @@ public sealed class Browser : IDisposable
 
     /// <summary>The element, once the page shows it (up to 10 s).</summary>
     public IWebElement Find(string css) =>
-        new WebDriverWait(Driver, TimeSpan.FromSeconds(10)).Until(d => d.FindElements(By.CssSelector(css)).FirstOrDefault(e => e.Displayed))
-        ?? throw new NoSuchElementException(css);
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(10)).Until(d =>
+        {
+            // An element found on a page that a script or a navigation then replaced is looked for again.
+            try { return d.FindElements(By.CssSelector(css)).FirstOrDefault(e => e.Displayed); }
+            catch (Exception e) when (IsGone(e)) { return null; }
+        }) ?? throw new NoSuchElementException(css);
 
     /// <summary>Clicks a button that submits a form, and waits for the page it brings (up to 30 s).</summary>
     public void Submit(IWebElement button)
@@ -51,12 +55,16 @@ public sealed class Browser : IDisposable
         new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(_ =>
         {
             try { return !page.Enabled; }
-            catch (StaleElementReferenceException) { return true; }
-            // Chromium sometimes reports the old page's node this way instead of as stale, when the new page
-            // replaced it between the driver's lookup and its query.
-            catch (UnknownErrorException e) when (e.Message.Contains("does not belong to the document", StringComparison.Ordinal)) { return true; }
+            catch (Exception e) when (IsGone(e)) { return true; }
         });
     }
+
+    /// <summary>
+    /// The element's page was replaced. Chromium says so as a stale element, or, when the new page replaced it between
+    /// the driver's lookup of the node and its query, as a node that does not belong to the document.
+    /// </summary>
+    private static bool IsGone(Exception e) => e is StaleElementReferenceException
+        || e is UnknownErrorException && e.Message.Contains("does not belong to the document", StringComparison.Ordinal);
 
     public IReadOnlyList<IWebElement> All(string css) => Driver.FindElements(By.CssSelector(css));
 
