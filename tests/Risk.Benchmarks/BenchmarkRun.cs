@@ -277,7 +277,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
     }
 
     private static string Paused(GcPauses gc) =>
-        $"GC paused it {gc.Count} times, median {gc.MedianMs:F1} ms, longest {gc.MaxMs:F1} ms, {gc.Share:P1} of the time";
+        $"GC paused it {gc.Count} times, median {gc.MedianMs:F1} ms, longest {gc.MaxMs:F1} ms, {gc.Share:P1} of the time ({gc.ByGeneration})";
 
     private static void Say(string line) => Console.Error.WriteLine(line);
 }
