@@ -39,7 +39,12 @@ public sealed class ClusterGrain(
         }
         var policy = await policies.Get();
         State.Profile.Observe(report);
-        Remember([report.Account]);
+        Remember(State.RecentMembers, [report.Account]);
+        Unstored(state =>
+        {
+            state.Profile.Observe(report);
+            Remember(state.RecentMembers, [report.Account]);
+        });
         MarkDirty();
         // The reporter always hears back, so it learns the cluster it is part of; the others only on a material move.
         var risk = PushIfMoved(policy, except: report.Account);
@@ -60,6 +65,7 @@ public sealed class ClusterGrain(
         // The larger id joins the smaller, so the pointers only ever lead down and cannot form a cycle.
         if (string.CompareOrdinal(other, Id) > 0) return Cluster(other).Merge(Id);
         State.MergedInto = other;
+        Unstored(state => state.MergedInto ??= other);
         MarkDirty();
         return Cluster(other).Absorb(State.Profile.Summarize(Id, State.RecentMembers));
     }
@@ -72,7 +78,12 @@ public sealed class ClusterGrain(
             return;
         }
         State.Profile.Absorb(joined);
-        Remember(joined.RecentMembers);
+        Remember(State.RecentMembers, joined.RecentMembers);
+        Unstored(state =>
+        {
+            state.Profile.Absorb(joined);
+            Remember(state.RecentMembers, joined.RecentMembers);
+        });
         MarkDirty();
         // The joined cluster's recent members learn at once which cluster they are now part of.
         var risk = Risk(await policies.Get());
@@ -98,9 +109,21 @@ public sealed class ClusterGrain(
         State.Profile.FlaggedMembers,
         State.Profile.LastSeen);
 
-    private void Remember(IEnumerable<string> accounts)
+    /// <summary>
+    /// The stored record with this activation's reports, absorbed clusters and merge applied over it. Reports carry
+    /// changes (a member's score move, its flag coming or going, its joining), so each counts once whichever activation
+    /// took it. What members last heard is what this activation pushed. Reports taken after the record's activation
+    /// merged the cluster away stay with it, as any that reach a merged cluster's record would.
+    /// </summary>
+    protected override ClusterState Reconcile(ClusterState stored, ClusterState mine)
     {
-        var members = State.RecentMembers;
+        stored.PushedScore = mine.PushedScore;
+        ApplyUnstored(stored);
+        return stored;
+    }
+
+    private void Remember(List<string> members, IEnumerable<string> accounts)
+    {
         foreach (var account in accounts.Reverse())
         {
             members.Remove(account);

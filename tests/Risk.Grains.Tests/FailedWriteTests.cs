@@ -242,4 +242,63 @@ public class FailedWriteTests(FaultyStorageCluster fixture) : IClassFixture<Faul
         Assert.Equal(10, risk.Events);
         Assert.Equal(10, risk.Accounts);
     }
+
+    [Fact]
+    public async Task A_busy_account_writes_before_it_outgrows_what_it_keeps_so_a_record_another_activation_stores_costs_it_no_event()
+    {
+        // Past what an entity keeps since its last write, a record another activation stored would win over every event
+        // it applied since. Without timed checkpoints here, only keeping itself in bounds makes it write at all.
+        var ts = new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc);
+        var kept = new RiskGrainOptions().UnstoredChangesKept;
+        var sent = kept + kept / 4;
+        var account = fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account("busy-bea"));
+        for (var from = 0; from < sent; from += 250)
+            await fixture.Grains.GetGrain<IIngestGrain>(0).Ingest(Enumerable.Range(from, Math.Min(250, sent - from))
+                .Select(i => new RiskEvent(ts.AddSeconds(i), "busy-bea", "198.18.8.8")).ToArray());
+
+        var record = new GrainState<AccountState>(new AccountState());
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); !record.RecordExists && DateTime.UtcNow < deadline; await Task.Delay(50))
+            await fixture.Storage.ReadStateAsync("account", account.GetGrainId(), record);
+        Assert.True(record.RecordExists, "the account did not write while it kept more than half of what it may");
+        var stored = record.State!.Profile.Events;
+        Assert.InRange(stored, kept / 2, sent - 1);
+
+        // Another activation stores two events of its own over that record; this one's write on its way out is refused.
+        foreach (var minute in new[] { 1, 2 })
+            record.State.Profile.Observe(new RiskEvent(ts.AddDays(1).AddMinutes(minute), "busy-bea", "198.18.8.9"), null, false);
+        await fixture.Storage.WriteStateAsync("account", account.GetGrainId(), record);
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        Assert.Equal(sent + 2, (await account.GetVerdict()).Events);
+    }
+
+    [Fact]
+    public async Task A_cluster_that_finds_a_record_it_did_not_read_keeps_its_members_reports_and_the_records()
+    {
+        var ts = new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc);
+        using var conflicts = new MetricCollector<long>(null, RiskMetrics.MeterName, "risk.state.conflicts");
+        var cluster = fixture.Grains.GetGrain<IClusterGrain>("twin-cluster");
+        for (var i = 0; i < 3; i++) await cluster.Report(new MemberReport($"twin-mine-{i}", ts.AddMinutes(i), 80, 1));
+        // Reports are one-way.
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); (await cluster.GetRisk()).Members < 3 && DateTime.UtcNow < deadline;) await Task.Delay(20);
+
+        // Another activation took four other members' reports, and stored them.
+        var record = new GrainState<ClusterState>(new ClusterState());
+        await fixture.Storage.ReadStateAsync("cluster", cluster.GetGrainId(), record);
+        Assert.False(record.RecordExists);
+        for (var i = 0; i < 4; i++)
+        {
+            record.State!.Profile.Observe(new MemberReport($"twin-theirs-{i}", ts.AddMinutes(10 + i), 40, 0));
+            record.State.RecentMembers.Insert(0, $"twin-theirs-{i}");
+        }
+        await fixture.Storage.WriteStateAsync("cluster", cluster.GetGrainId(), record);
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var view = await cluster.View();
+        Assert.Equal(7, view.Risk.Members);
+        Assert.Equal(3, view.Risk.FlaggedMembers);
+        Assert.Equal(7, view.RecentMembers.Count);
+        Assert.Contains(conflicts.GetMeasurementSnapshot(), m => Equals(m.Tags["outcome"], "reconciled"));
+        Assert.DoesNotContain(conflicts.GetMeasurementSnapshot(), m => Equals(m.Tags["outcome"], "dropped"));
+    }
 }

@@ -38,6 +38,8 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     /// <summary>Checkpoints that failed in a row, for <see cref="RetryAfterFailure"/>.</summary>
     private int _failures;
     private IGrainTimer? _checkpoint;
+    /// <summary>Whether <see cref="_checkpoint"/> is due at once, the entity being <see cref="Crowded"/>.</summary>
+    private bool _soon;
     private CheckpointBudget? _budget;
     /// <summary>The changes applied since the state was last stored or read, in order; null once they outgrew the limit.</summary>
     private List<Action<TState>>? _unstored = options.Value.UnstoredChangesKept > 0 ? [] : null;
@@ -91,8 +93,34 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     {
         if (_unstored is null) return;
         _unstoredEvents += events;
-        if (_unstoredEvents <= options.Value.UnstoredChangesKept) _unstored.Add(change);
-        else _unstored = null;
+        if (_unstoredEvents > options.Value.UnstoredChangesKept)
+        {
+            _unstored = null;
+            return;
+        }
+        _unstored.Add(change);
+        if (Crowded) CheckpointSoon();
+    }
+
+    /// <summary>
+    /// Past half of what may be kept, an entity writes at once and outside the budget. Under load the budget puts a
+    /// checkpoint off by a minute or more, time enough for a busy account or proxy to outgrow what it keeps; should a
+    /// silo leave then, a record its next activation stored would take every event applied since the last write. An
+    /// entity writes this way at most once per half of <see cref="RiskGrainOptions.UnstoredChangesKept"/> events, so
+    /// these writes come to a small share of the event rate whatever the budget.
+    /// </summary>
+    private bool Crowded => _unstored is not null && _unstoredEvents > options.Value.UnstoredChangesKept / 2;
+
+    private void CheckpointSoon()
+    {
+        // After a failed write, the retry's own timer stands: storage that just failed is not asked again per event.
+        // Without timed checkpoints too, since what a write protects here is what the entity keeps, not a timer's due.
+        if (_soon || _failures > 0) return;
+        _soon = true;
+        // A timer not yet due (the one running has taken itself off): grain timers do not interleave, so this one
+        // fires once the call that crowded the entity is done.
+        _checkpoint?.Dispose();
+        _checkpoint = this.RegisterGrainTimer(CheckpointDue, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
     }
 
     /// <summary>Applies the changes kept since the last write to <paramref name="onto"/>, in their order.</summary>
@@ -244,10 +272,16 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     {
         var timer = _checkpoint;
         _checkpoint = null;
+        _soon = false;
         try
         {
             if (!_dirty) return;
-            if (Budget.TryTake(ref _waiting)) await Checkpoint(cancellationToken);
+            if (Crowded)
+            {
+                Budget.Leave(ref _waiting);
+                await Checkpoint(cancellationToken);
+            }
+            else if (Budget.TryTake(ref _waiting)) await Checkpoint(cancellationToken);
             else RiskMetrics.StateWritesDeferred.Add(1);
         }
         finally
