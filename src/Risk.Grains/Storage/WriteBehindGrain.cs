@@ -103,13 +103,24 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     }
 
     /// <summary>
-    /// Past half of what may be kept, an entity writes at once and outside the budget. Under load the budget puts a
-    /// checkpoint off by a minute or more, time enough for a busy account or proxy to outgrow what it keeps; should a
-    /// silo leave then, a record its next activation stored would take every event applied since the last write. An
-    /// entity writes this way at most once per half of <see cref="RiskGrainOptions.UnstoredChangesKept"/> events, so
-    /// these writes come to a small share of the event rate whatever the budget.
+    /// Past half of what may be kept, an entity writes soon and outside the budget. Under load the budget puts a
+    /// checkpoint off by a minute or more, time enough for a busy account to outgrow what it keeps; should a silo leave
+    /// then, a record its next activation stored would take every event applied since the last write. Such a write
+    /// comes at most once per half of <see cref="RiskGrainOptions.UnstoredChangesKept"/> events and once per
+    /// <see cref="CrowdedWriteSpacing"/>, so these writes are a small share of the event rate whatever the budget.
     /// </summary>
     private bool Crowded => _unstored is not null && _unstoredEvents > options.Value.UnstoredChangesKept / 2;
+
+    /// <summary>
+    /// The least time between an entity's writes for being <see cref="Crowded"/>. A write holds the entity's calls for a
+    /// storage round trip, and a proxy in front of thousands of accounts takes a thousand events in a fraction of a
+    /// second: it may outgrow what it keeps between two such writes (then it yields to a record it did not read) rather
+    /// than spend its time writing.
+    /// </summary>
+    private static readonly TimeSpan CrowdedWriteSpacing = TimeSpan.FromSeconds(1);
+
+    /// <summary>When this activation last stored its state (<see cref="Environment.TickCount64"/>).</summary>
+    private long _storedAt = Environment.TickCount64;
 
     private void CheckpointSoon()
     {
@@ -117,10 +128,12 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         // Without timed checkpoints too, since what a write protects here is what the entity keeps, not a timer's due.
         if (_soon || _failures > 0) return;
         _soon = true;
+        var due = CrowdedWriteSpacing - TimeSpan.FromMilliseconds(Environment.TickCount64 - _storedAt);
         // A timer not yet due (the one running has taken itself off): grain timers do not interleave, so this one
-        // fires once the call that crowded the entity is done.
+        // fires once the call that crowded the entity is done at the earliest.
         _checkpoint?.Dispose();
-        _checkpoint = this.RegisterGrainTimer(CheckpointDue, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        _checkpoint = this.RegisterGrainTimer(CheckpointDue,
+            new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
     }
 
     /// <summary>Applies the changes kept since the last write to <paramref name="onto"/>, in their order.</summary>
@@ -173,6 +186,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
             try
             {
                 await state.WriteStateAsync(cancellationToken);
+                _storedAt = Environment.TickCount64;
                 // Changes made while the write was out (by an interleaving call) are kept for the next one.
                 if (kept is { } n) _unstored?.RemoveRange(0, n);
                 else if (options.Value.UnstoredChangesKept > 0) _unstored = [];
@@ -272,11 +286,13 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     {
         var timer = _checkpoint;
         _checkpoint = null;
+        var soon = _soon;
         _soon = false;
         try
         {
             if (!_dirty) return;
-            if (Crowded)
+            // Crowded when it was set, if not now: one that outgrew what it keeps meanwhile needs the write to keep again.
+            if (soon || Crowded)
             {
                 Budget.Leave(ref _waiting);
                 await Checkpoint(cancellationToken);
