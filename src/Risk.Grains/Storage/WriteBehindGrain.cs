@@ -38,8 +38,10 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     /// <summary>Checkpoints that failed in a row, for <see cref="RetryAfterFailure"/>.</summary>
     private int _failures;
     private IGrainTimer? _checkpoint;
-    /// <summary>Whether <see cref="_checkpoint"/> is due at once, the entity being <see cref="Crowded"/>.</summary>
+    /// <summary>Whether <see cref="_checkpoint"/> is the early one for being <see cref="Crowded"/>.</summary>
     private bool _soon;
+    /// <summary>When this activation last stored its state (<see cref="Environment.TickCount64"/>).</summary>
+    private long _storedAt = Environment.TickCount64;
     private CheckpointBudget? _budget;
     /// <summary>The changes applied since the state was last stored or read, in order; null once they outgrew the limit.</summary>
     private List<Action<TState>>? _unstored = options.Value.UnstoredChangesKept > 0 ? [] : null;
@@ -118,9 +120,6 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     /// than spend its time writing.
     /// </summary>
     private static readonly TimeSpan CrowdedWriteSpacing = TimeSpan.FromSeconds(1);
-
-    /// <summary>When this activation last stored its state (<see cref="Environment.TickCount64"/>).</summary>
-    private long _storedAt = Environment.TickCount64;
 
     private void CheckpointSoon()
     {
