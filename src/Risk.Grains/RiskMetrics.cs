@@ -15,7 +15,7 @@ public static class RiskMetrics
     public static readonly Counter<long> HttpRateLimited = Meter.CreateCounter<long>("risk.http.rate_limited", "{request}", "Requests to POST /v1/events refused with 429, tagged by the key's name");
     public static readonly Counter<long> Decisions = Meter.CreateCounter<long>("risk.decisions", "{decision}", "Decisions answered, tagged by action");
     public static readonly Counter<long> ClusterPushes = Meter.CreateCounter<long>("risk.cluster.pushes", "{message}", "Cluster risk pushed back to members");
-    public static readonly Counter<long> StateWrites = Meter.CreateCounter<long>("risk.state.writes", "{write}", "Entity state checkpoints written behind");
+    public static readonly Counter<long> StateWrites = Meter.CreateCounter<long>("risk.state.writes", "{write}", "Entity state checkpoints written behind, by why: timer, crowded (the changes kept for reconciling reached half their limit) or deactivation");
     public static readonly Counter<long> StateReadsSkipped = Meter.CreateCounter<long>("risk.state.reads.skipped", "{read}", "Activations that skipped the storage read: the stored-keys filter had never seen the key");
     public static readonly Counter<long> StateConflicts = Meter.CreateCounter<long>("risk.state.conflicts", "{write}", "Writes refused because storage held a record the activation had not read, by outcome: reconciled (its changes since its last write applied over the record) or dropped (the record won)");
     public static readonly Counter<long> StateWritesDeferred = Meter.CreateCounter<long>("risk.state.writes.deferred", "{write}", "Checkpoints put off to the next interval by the silo's write budget");

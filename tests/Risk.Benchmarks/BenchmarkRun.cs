@@ -186,6 +186,7 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
                 azurite = await Rounds(silo, traffic, copies, "Azurite");
                 azuriteCores = azuritePid is null ? null : (AzuriteCpu() - azuriteCpu) / clock.Elapsed.TotalSeconds;
                 Say($"  during the Azurite rounds: Azurite used {azuriteCores:F2} cores, the silo {(silo.CpuSeconds - siloCpu) / clock.Elapsed.TotalSeconds:F2}");
+                Say($"  state writes so far, by why: {await StateWrites(silo)}");
                 // Killed rather than stopped: a graceful stop would flush tens of thousands of dirty entities for up
                 // to the host's 30 s shutdown timeout. The accounts checkpointed during the rounds (every 5 s, 200 a
                 // second) are enough to weigh an account's stored state; rounds shorter than a checkpoint wait for one.
@@ -206,6 +207,16 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
     }
 
     private const int StorageRounds = 3;
+
+    /// <summary>The silo's <c>risk_state_writes_total</c> series from its /metrics, as "why=count" pairs.</summary>
+    private static async Task<string> StateWrites(SiloProcess silo)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(silo.Http, "/metrics"));
+        return string.Join(", ", text.Split('\n').Where(l => l.StartsWith("risk_state_writes_total", StringComparison.Ordinal))
+            .Select(l => (Why: System.Text.RegularExpressions.Regex.Match(l, "why=\"([a-z]+)\"").Groups[1].Value, Count: l[(l.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0]))
+            .Select(w => $"{w.Why}={w.Count}"));
+    }
 
     /// <summary>
     /// The median events per second of <see cref="StorageRounds"/> rounds, each on accounts no step used; and the events

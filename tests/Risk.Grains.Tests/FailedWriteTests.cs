@@ -251,6 +251,7 @@ public class FailedWriteTests(FaultyStorageCluster fixture) : IClassFixture<Faul
         var ts = new DateTime(2026, 3, 2, 10, 0, 0, DateTimeKind.Utc);
         var kept = new RiskGrainOptions().UnstoredChangesKept;
         using var conflicts = new MetricCollector<long>(null, RiskMetrics.MeterName, "risk.state.conflicts");
+        using var writes = new MetricCollector<long>(null, RiskMetrics.MeterName, "risk.state.writes");
         var account = fixture.Grains.GetGrain<IAccountGrain>(GrainKeys.Account("busy-bea"));
         var sent = 0;
         async Task Send(int events)
@@ -269,6 +270,9 @@ public class FailedWriteTests(FaultyStorageCluster fixture) : IClassFixture<Faul
         for (var deadline = DateTime.UtcNow.AddSeconds(10); !record.RecordExists && DateTime.UtcNow < deadline; await Task.Delay(50))
             await fixture.Storage.ReadStateAsync("account", account.GetGrainId(), record);
         Assert.True(record.RecordExists, "the account did not write while it kept more than half of what it may");
+        // Counted once the write has answered, a moment after the record is there.
+        await writes.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(5));
+        Assert.Contains(writes.GetMeasurementSnapshot(), m => Equals(m.Tags["why"], "crowded"));
 
         // As many again: more than it may keep in all, and another activation stores two events of its own meanwhile.
         await Send(kept / 2 + 100);

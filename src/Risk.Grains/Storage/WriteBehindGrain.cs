@@ -31,6 +31,11 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
 
     private static readonly ConcurrentDictionary<Type, KeyValuePair<string, object?>> Kinds = new();
 
+    /// <summary><see cref="RiskMetrics.StateWrites"/>' "why" tags: the timer's checkpoint, one for being <see cref="Crowded"/>, the last.</summary>
+    private static readonly KeyValuePair<string, object?> OnTimer = new("why", "timer");
+    private static readonly KeyValuePair<string, object?> ForCrowding = new("why", "crowded");
+    private static readonly KeyValuePair<string, object?> Deactivation = new("why", "deactivation");
+
     private bool _dirty;
     /// <summary>Whether this activation is in <see cref="RiskMetrics.StateDirty"/>: it holds changes not yet stored.</summary>
     private bool _counted;
@@ -270,7 +275,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         {
             try
             {
-                await Checkpoint(cancellationToken);
+                await Checkpoint(cancellationToken, Deactivation);
                 return;
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
@@ -294,9 +299,9 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
             if (soon || Crowded)
             {
                 Budget.Leave(ref _waiting);
-                await Checkpoint(cancellationToken);
+                await Checkpoint(cancellationToken, ForCrowding);
             }
-            else if (Budget.TryTake(ref _waiting)) await Checkpoint(cancellationToken);
+            else if (Budget.TryTake(ref _waiting)) await Checkpoint(cancellationToken, OnTimer);
             else RiskMetrics.StateWritesDeferred.Add(1);
         }
         finally
@@ -338,7 +343,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         DeactivateOnIdle();
     }
 
-    private async Task Checkpoint(CancellationToken cancellationToken)
+    private async Task Checkpoint(CancellationToken cancellationToken, KeyValuePair<string, object?> why)
     {
         if (!_dirty) return;
         _dirty = false;
@@ -346,7 +351,7 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         {
             await Store(cancellationToken);
             _failures = 0;
-            RiskMetrics.StateWrites.Add(1);
+            RiskMetrics.StateWrites.Add(1, why);
         }
         catch (InconsistentStateException ex)
         {
