@@ -38,13 +38,13 @@ public sealed class ClusterGrain(
             return;
         }
         var policy = await policies.Get();
-        State.Profile.Observe(report);
-        Remember(State.RecentMembers, [report.Account]);
-        Unstored(state =>
+        void Take(ClusterState state)
         {
             state.Profile.Observe(report);
             Remember(state.RecentMembers, [report.Account]);
-        });
+        }
+        Take(State);
+        Unstored(Take);
         MarkDirty();
         // The reporter always hears back, so it learns the cluster it is part of; the others only on a material move.
         var risk = PushIfMoved(policy, except: report.Account);
@@ -77,13 +77,13 @@ public sealed class ClusterGrain(
             _ = Cluster(root).Absorb(joined);
             return;
         }
-        State.Profile.Absorb(joined);
-        Remember(State.RecentMembers, joined.RecentMembers);
-        Unstored(state =>
+        void Take(ClusterState state)
         {
             state.Profile.Absorb(joined);
             Remember(state.RecentMembers, joined.RecentMembers);
-        });
+        }
+        Take(State);
+        Unstored(Take);
         MarkDirty();
         // The joined cluster's recent members learn at once which cluster they are now part of.
         var risk = Risk(await policies.Get());

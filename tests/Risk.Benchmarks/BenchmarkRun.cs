@@ -213,9 +213,8 @@ public sealed class BenchmarkRun(Scale scale, bool nginx, bool azurite, bool fai
     {
         using var http = new HttpClient();
         var text = await http.GetStringAsync(new Uri(silo.Http, "/metrics"));
-        return string.Join(", ", text.Split('\n').Where(l => l.StartsWith("risk_state_writes_total", StringComparison.Ordinal))
-            .Select(l => (Why: System.Text.RegularExpressions.Regex.Match(l, "why=\"([a-z]+)\"").Groups[1].Value, Count: l[(l.IndexOf("} ", StringComparison.Ordinal) + 2)..].Split(' ')[0]))
-            .Select(w => $"{w.Why}={w.Count}"));
+        return string.Join(", ", MetricsText.Series(text, "risk_state_writes_total")
+            .Select(s => $"{System.Text.RegularExpressions.Regex.Match(s.Labels, "why=\"([a-z]+)\"").Groups[1].Value}={s.Value}"));
     }
 
     /// <summary>

@@ -179,10 +179,8 @@ public class StorageOutageTests(ITestOutputHelper output)
         {
             try
             {
-                var lines = (await http.GetStringAsync("/metrics", ct)).Split('\n');
-                // name{labels} value [timestamp], summed over the labels.
-                long Sum(string name) => (long)lines.Where(l => l.StartsWith(name, StringComparison.Ordinal) && l.Length > name.Length && l[name.Length] is '{' or ' ')
-                    .Sum(l => double.Parse(l[(l.Contains('}') ? l.LastIndexOf('}') + 1 : name.Length)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+                var text = await http.GetStringAsync("/metrics", ct);
+                long Sum(string name) => (long)MetricsText.Sum(text, name);
                 var sample = new Reading(clock.Elapsed.TotalSeconds, Sum("risk_events_accepted_total"), Sum("risk_state_writes_total"),
                     Sum("risk_state_write_failures_total"), Sum("risk_state_dirty"));
                 lock (into) into.Add(sample);

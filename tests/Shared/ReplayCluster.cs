@@ -69,8 +69,6 @@ internal sealed record ReplayCluster(string[] Silo, string[] Client)
     /// <summary>The events a silo has applied since it started, from its /metrics (risk_events_accepted_total, over its tags).</summary>
     public static async Task<long> AcceptedEvents(HttpClient http, Uri silo, CancellationToken ct = default)
     {
-        var text = await http.GetStringAsync(new Uri(silo, "/metrics"), ct);
-        return (long)text.Split('\n').Where(l => l.StartsWith("risk_events_accepted_total", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.IndexOf(' ') + 1)..].Split(' ')[0], CultureInfo.InvariantCulture));
+        return (long)MetricsText.Sum(await http.GetStringAsync(new Uri(silo, "/metrics"), ct), "risk_events_accepted_total");
     }
 }

@@ -295,8 +295,8 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         try
         {
             if (!_dirty) return;
-            // Crowded when it was set, if not now: one that outgrew what it keeps meanwhile needs the write to keep again.
-            if (soon || Crowded)
+            // Even if it outgrew what it keeps since this was set: the write lets it keep again.
+            if (soon)
             {
                 Budget.Leave(ref _waiting);
                 await Checkpoint(cancellationToken, ForCrowding);
