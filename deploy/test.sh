@@ -52,11 +52,12 @@ mkdir -p "$RESULTS"
 find "$RESULTS" -name '*.trx' -delete
 
 rc=0
+LOG="$RESULTS/console.log"
 dotnet test Risk.sln -c Release \
     --logger "trx;LogFilePrefix=risk" \
     --logger "console;verbosity=normal" \
     --results-directory "$RESULTS" \
-    "$@" || rc=$?
+    "$@" 2>&1 | tee "$LOG" || rc=$?
 
 # Sum passed / failed over every <Counters .../> element (one per .trx, one per
 # test project). Newlines are flattened first in case attributes are wrapped.
@@ -83,6 +84,16 @@ if ((rc != 0 && failed == 0)); then
     # was recorded, but the run is not green, so the summary must not say so.
     echo "test.sh: dotnet test exited with $rc although no test failed; counting that as a failure"
     failed=1
+fi
+# A CI log may keep only its tail, where a failure printed minutes earlier is lost among later tests' output:
+# repeat each failed test's name and message (without its stack trace or captured output) just above the count.
+if ((failed > 0)); then
+    echo "---- failed tests, as printed above ----"
+    awk '
+        /^  Failed [^ ]/ { block = 1; n = 0 }
+        block && /^  (Stack Trace|Standard Output Messages|Standard Error Messages):/ { block = 0; print ""; next }
+        block && n++ < 60 { print }
+    ' "$LOG"
 fi
 echo "$passed passed, $failed failed"
 ((rc == 0 && failed == 0))
