@@ -27,6 +27,8 @@ public static class FailoverBenchmark
         var ownAzurite = await AzuriteProcess.StartUnlessGiven();
         var dir = Directory.CreateTempSubdirectory("risk-bench-failover-").FullName;
         var silos = new List<SiloProcess>();
+        var started = new List<SiloProcess>();
+        var lost = false;
         try
         {
             // Checkpoints every 2 s, as in the failover test: a kill loses what its silo applied since its last one.
@@ -34,6 +36,7 @@ public static class FailoverBenchmark
             var (events, perAccount) = await ReplayCluster.Simulate(dir, demoScale, seed: 7);
             var total = perAccount.Values.Sum();
             silos.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => SiloProcess.Start(cluster.Silo))));
+            started.AddRange(silos);
 
             var export = Path.Combine(dir, "accounts.jsonl");
             var replay = Programs.Exec("dotnet", [Programs.Risk, "replay", "--events", events, "--batch-size", "500", "--json",
@@ -47,11 +50,14 @@ public static class FailoverBenchmark
             await killed.DisposeAsync();
             var sinceRestart = Stopwatch.StartNew();
             silos.Add(await SiloProcess.Start(cluster.Silo));
+            started.Add(silos[^1]);
             var restart = sinceRestart.Elapsed;
 
             var run = await replay;
             if (run.ExitCode != 0) throw new InvalidOperationException($"the replay failed ({run.ExitCode}): {run.Stderr}");
             var accepted = JsonDocument.Parse(run.Stdout.Trim().Split('\n')[^1]).RootElement.GetProperty("accepted").GetInt64();
+            // The replay names each refused line and why; a lost event is not understood without them.
+            if (lost = accepted < total) Console.Error.WriteLine($"failover: the replay refused {total - accepted} events:\n{string.Join('\n', run.Stderr.Split('\n').Where(l => l.StartsWith("line ", StringComparison.Ordinal) || l.StartsWith('…')))}");
             var (_, counterLost) = ReplayCluster.Compare(export, perAccount);
             return new FailoverFigures(total, total - accepted, counterLost, failover.TotalSeconds, restart.TotalSeconds);
         }
@@ -63,6 +69,15 @@ public static class FailoverBenchmark
                 await silo.Kill();
                 await silo.DisposeAsync();
             }
+            // Why the silos refused them: each one's errors, the killed one's included.
+            if (lost)
+                foreach (var (silo, i) in started.Select((s, i) => (s, i)))
+                {
+                    // An error's first line names its logger; the two after it say what and why.
+                    var log = (await silo.Log).Split('\n');
+                    foreach (var at in Enumerable.Range(0, log.Length).Where(at => log[at].StartsWith("fail:", StringComparison.Ordinal)).Take(10))
+                        Console.Error.WriteLine($"failover: silo {i} logged {string.Join(" ", log.Skip(at).Take(3).Select(l => l.Trim()))}");
+                }
             Directory.Delete(dir, recursive: true);
             if (ownAzurite is not null) await AzuriteProcess.Stop(ownAzurite);
         }

@@ -17,11 +17,14 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly IHost _client;
 
-    private SiloProcess(Process process, IHost client, Uri http, int gatewayPort, int siloPort, string clusterId)
+    private SiloProcess(Process process, IHost client, Uri http, int gatewayPort, int siloPort, string clusterId, Task<string> log)
     {
-        (_process, _client, Http, GatewayPort, SiloPort, ClusterId) = (process, client, http, gatewayPort, siloPort, clusterId);
+        (_process, _client, Http, GatewayPort, SiloPort, ClusterId, Log) = (process, client, http, gatewayPort, siloPort, clusterId, log);
         Grains = client.Services.GetRequiredService<IGrainFactory>();
     }
+
+    /// <summary>What it printed (it logs warnings and errors only), complete once it has exited.</summary>
+    public Task<string> Log { get; }
 
     public IGrainFactory Grains { get; }
     public Uri Http { get; }
@@ -102,7 +105,7 @@ public sealed class SiloProcess : IAsyncDisposable
                     throw new InvalidOperationException("the silo did not become ready:\n" + log[^Math.Min(4000, log.Length)..]);
                 }
                 var client = await Connect(gatewayPort, clusterId);
-                var silo = new SiloProcess(process, client, http, gatewayPort, siloPort, clusterId);
+                var silo = new SiloProcess(process, client, http, gatewayPort, siloPort, clusterId, Both(stdout, stderr));
                 // A decisions silo may answer before it knows the entities silo's grain types, and its client learns
                 // them only on its next refresh (Risk's client asks every 5 s).
                 for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(250))
@@ -138,6 +141,8 @@ public sealed class SiloProcess : IAsyncDisposable
         }
         return false;
     }
+
+    private static async Task<string> Both(Task<string> stdout, Task<string> stderr) => await stdout + await stderr;
 
     /// <summary>What a silo that failed to start printed, once it has ended.</summary>
     private static async Task<string> Exited(Process process, Task<string> stdout, Task<string> stderr)
