@@ -125,11 +125,12 @@ public sealed class AccountGrain(
     {
         var next = 0;
         var latest = DateTime.MinValue;
+        var capacity = (state.EventIds ??= new()).Fit(Options.AccountEventIds, Ids(batch.Events));
         for (var i = 0; i < batch.Events.Count; i++)
         {
             if (skipped is not null && next < skipped.Count && skipped[next].Position == i) { next++; continue; }
             var e = batch.Events[i];
-            if (e.Id is { } id && (state.EventIds ??= new()).Admit(StableHash64.Of("event", id), e.Ts, Options.AccountEventIds) != EventIdCheck.New) continue;
+            if (e.Id is { } id && state.EventIds.Admit(StableHash64.Of("event", id), e.Ts, capacity) != EventIdCheck.New) continue;
             state.Profile.Observe(e, LaunchOf(batch, e), shared);
             state.Timeline.Add(e.Ts);
             if (e.Ts > latest) latest = e.Ts;
@@ -165,14 +166,25 @@ public sealed class AccountGrain(
         return mine;
     }
 
+    private static int Ids(IReadOnlyList<RiskEvent> events)
+    {
+        var ids = 0;
+        for (var i = 0; i < events.Count; i++)
+            if (events[i].Id is not null) ids++;
+        return ids;
+    }
+
     /// <summary>The events whose ids say they were applied before, or may have been; null when none.</summary>
     private List<SkippedEvent>? Skip(IReadOnlyList<RiskEvent> events)
     {
         List<SkippedEvent>? skipped = null;
+        var ids = Ids(events);
+        if (ids == 0) return null;
+        var capacity = (State.EventIds ??= new()).Fit(Options.AccountEventIds, ids);
         for (var i = 0; i < events.Count; i++)
         {
             if (events[i].Id is not { } id) continue;
-            var check = (State.EventIds ??= new()).Admit(StableHash64.Of("event", id), events[i].Ts, Options.AccountEventIds);
+            var check = State.EventIds.Admit(StableHash64.Of("event", id), events[i].Ts, capacity);
             if (check == EventIdCheck.New) continue;
             (skipped ??= []).Add(new SkippedEvent(i, check == EventIdCheck.Duplicate));
             RiskMetrics.EventsSkipped.Add(1, new TagList { { "entity", "account" }, { "why", check.ToString().ToLowerInvariant() } });

@@ -29,10 +29,12 @@ public abstract class NetworkGrain(
     public async Task<EntityRisk> Observe(IReadOnlyList<NetworkSighting> sightings)
     {
         List<NetworkSighting>? admitted = null;
+        var capacity = Options.NetworkEventIds;
+        if (Ids(sightings) is var ids and > 0) capacity = EventIds().Fit(capacity, ids);
         for (var i = 0; i < sightings.Count; i++)
         {
             var s = sightings[i];
-            if (s.EventId == 0 || Admit(s) == EventIdCheck.New)
+            if (s.EventId == 0 || Admit(s, capacity) == EventIdCheck.New)
             {
                 State.Profile.Observe(s);
                 admitted?.Add(s);
@@ -49,14 +51,27 @@ public abstract class NetworkGrain(
         return risk;
     }
 
-    private EventIdCheck Admit(NetworkSighting s)
+    private static int Ids(IReadOnlyList<NetworkSighting> sightings)
+    {
+        var ids = 0;
+        for (var i = 0; i < sightings.Count; i++)
+            if (sightings[i].EventId != 0) ids++;
+        return ids;
+    }
+
+    private RecentEventIds EventIds()
     {
         if (_eventIds is null)
         {
             _eventIds = new();
             if (State.Profile.Events > 0) _eventIds.ForgetUpTo(State.Profile.LastSeen);
         }
-        var check = _eventIds.Admit(s.EventId, s.Ts, Options.NetworkEventIds);
+        return _eventIds;
+    }
+
+    private EventIdCheck Admit(NetworkSighting s, int capacity)
+    {
+        var check = EventIds().Admit(s.EventId, s.Ts, capacity);
         if (check != EventIdCheck.New) RiskMetrics.EventsSkipped.Add(1, new TagList { { "entity", kind.ToString().ToLowerInvariant() }, { "why", check.ToString().ToLowerInvariant() } });
         return check;
     }

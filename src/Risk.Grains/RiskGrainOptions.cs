@@ -33,7 +33,8 @@ public sealed class RiskGrainOptions
 
     /// <summary>
     /// Event ids an account remembers (stored with its state), so that a retried event is applied once: a retry
-    /// must come back before this many newer events of the same account. Each costs 8 bytes of state.
+    /// must come back before this many newer events of the same account. Each costs 8 bytes of state. A batch with more
+    /// of the account's events is remembered whole until its next batch, so that it may be sent again whole.
     /// </summary>
     public int AccountEventIds { get; set; } = 64;
 

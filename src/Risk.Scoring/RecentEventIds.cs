@@ -57,8 +57,22 @@ public sealed class RecentEventIds
     /// for an entity whose ids were not kept (a new activation) but whose counters already hold events up to then.</summary>
     public void ForgetUpTo(DateTime at) => HorizonMs = Math.Max(HorizonMs, Ms(at));
 
+    /// <summary>
+    /// The capacity to admit a batch of <paramref name="ids"/> id'd events with: the entity's <paramref name="capacity"/>,
+    /// or the whole batch when that is more. A batch whose answer was lost (its gateway died after it was applied) comes
+    /// again whole; were it larger than the ring, its first events would have pushed each other out, and the copy's
+    /// would be refused as forgotten instead of found as duplicates. A ring grown for a large batch shrinks back to
+    /// what the next batch needs, forgetting its oldest ids.
+    /// </summary>
+    public int Fit(int capacity, int ids)
+    {
+        var size = Math.Max(capacity, ids);
+        if (Ring.Length > size) Keep(size);
+        return size;
+    }
+
     /// <summary>Whether to apply the event with id hash <paramref name="id"/> at <paramref name="ts"/>; remembers it if new.</summary>
-    /// <param name="capacity">How many ids the entity keeps.</param>
+    /// <param name="capacity">How many ids the entity keeps (see <see cref="Fit"/> for a batch).</param>
     public EventIdCheck Admit(ulong id, DateTime ts, int capacity)
     {
         var fingerprint = (uint)(id >> 32) ^ (uint)id;
@@ -84,6 +98,8 @@ public sealed class RecentEventIds
         var used = Ring.Length;
         if (used < capacity)
         {
+            // A full ring grown for a larger batch: put it in arrival order first, so that the new ids go after the oldest.
+            if (Next != 0) Keep(used);
             if (used == Entries.Length / sizeof(ulong))
             {
                 var grown = new byte[Math.Min(capacity, Math.Max(4, used * 2)) * sizeof(ulong)];
@@ -108,6 +124,22 @@ public sealed class RecentEventIds
     {
         HorizonMs = Math.Max(HorizonMs, BaseMs + (uint)entry);
         _index?.Remove((uint)(entry >> 32));
+    }
+
+    /// <summary>Keeps the newest <paramref name="count"/> ids, in arrival order from the start of the ring; forgets the rest.</summary>
+    private void Keep(int count)
+    {
+        var ring = Ring;
+        var entries = new byte[Math.Min(count, ring.Length) * sizeof(ulong)];
+        var kept = MemoryMarshal.Cast<byte, ulong>(entries.AsSpan());
+        var drop = ring.Length - kept.Length;
+        for (var i = 0; i < ring.Length; i++)
+        {
+            var entry = ring[(Next + i) % ring.Length];
+            if (i < drop) Forget(entry);
+            else kept[i - drop] = entry;
+        }
+        (Entries, Used, Next) = (entries, kept.Length, 0);
     }
 
     /// <summary>Moves the base on to <paramref name="baseMs"/>, forgetting the ids older than it; keeps the rest in arrival order.</summary>

@@ -86,6 +86,20 @@ public class IngestTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
     }
 
     [Fact]
+    public async Task A_batch_with_more_of_an_accounts_events_than_it_remembers_is_found_whole_when_sent_again()
+    {
+        // A gateway that died after its batch was applied: the client sends the whole batch again through another.
+        var batch = Enumerable.Range(0, 150).Select(i => Traffic.Ordinary("retry-cy", i) with { Id = $"retry-cy-{i}" }).ToArray();
+        Assert.Equal(150, (await Ingest.Ingest(batch)).Accepted);
+
+        var again = await Ingest.Ingest(batch);
+
+        Assert.Empty(again.Rejections);
+        Assert.Equal(150, again.Duplicates);
+        Assert.Equal(150, (await Verdict("retry-cy")).Events);
+    }
+
+    [Fact]
     public async Task A_retry_older_than_everything_the_account_remembers_is_refused_not_applied_twice()
     {
         RiskEvent Event(int i) => Traffic.Ordinary("retry-bea", i) with { Id = $"retry-bea-{i}" };

@@ -33,6 +33,28 @@ public class RecentEventIdsTests
     }
 
     [Fact]
+    public void A_batch_larger_than_the_capacity_is_kept_whole_until_the_next_and_then_the_oldest_go_first()
+    {
+        var ids = new RecentEventIds();
+        // Full at 4 and turned once, so that the oldest is not at the start of the ring.
+        for (var i = 1; i <= 6; i++) ids.Admit((ulong)i, T0.AddSeconds(i), capacity: 4);
+        var size = ids.Fit(4, ids: 8);
+        Assert.Equal(8, size);
+        for (var i = 7; i <= 14; i++) Assert.Equal(EventIdCheck.New, ids.Admit((ulong)i, T0.AddSeconds(i), size));
+        // The same batch again, whole: every id is found.
+        size = ids.Fit(4, ids: 8);
+        for (var i = 7; i <= 14; i++) Assert.Equal(EventIdCheck.Duplicate, ids.Admit((ulong)i, T0.AddSeconds(i), size));
+        // A batch of one: the ring shrinks back to 4, and the ids it forgets are the oldest ones.
+        size = ids.Fit(4, ids: 1);
+        Assert.Equal(4, size);
+        Assert.Equal(EventIdCheck.Forgotten, ids.Admit(10, T0.AddSeconds(10), size));
+        Assert.Equal(EventIdCheck.Duplicate, ids.Admit(11, T0.AddSeconds(11), size));
+        Assert.Equal(EventIdCheck.Duplicate, ids.Admit(14, T0.AddSeconds(14), size));
+        Assert.Equal(EventIdCheck.New, ids.Admit(15, T0.AddSeconds(15), size));
+        Assert.Equal(EventIdCheck.Duplicate, ids.Admit(12, T0.AddSeconds(12), size));
+    }
+
+    [Fact]
     public void A_large_window_finds_duplicates_through_its_index_and_takes_more_ids_in_a_second_than_it_keeps()
     {
         var ids = new RecentEventIds();
