@@ -44,7 +44,10 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
             }
             catch (Exception ex)
             {
-                LogAccountFailed(ex, account.Id);
+                // A silo leaving or dying fails the calls it was to take: routine while the cluster changes, and the
+                // sender sends them again. Anything else is a fault.
+                if (ex is OrleansMessageRejectionException or TimeoutException) LogAccountUnreachable(ex.GetType().Name, account.Id);
+                else LogAccountFailed(ex, account.Id);
                 rejections.AddRange(account.Rows.Select(i => new Rejection(i, $"not applied: {ex.GetType().Name}")));
             }
         });
@@ -258,6 +261,9 @@ public sealed partial class IngestGrain(PolicyCache policies, IngestSlots slots,
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Events for account {AccountKey} were not applied")]
     private partial void LogAccountFailed(Exception e, string accountKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Events for account {AccountKey} were not applied ({Exception}): its silo was unreachable; the sender is told to send them again")]
+    private partial void LogAccountUnreachable(string exception, string accountKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} {Key} failed; accounts were applied without that context")]
     private partial void LogNetworkFailed(Exception e, string grain, string key);
