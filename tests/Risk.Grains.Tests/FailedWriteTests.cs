@@ -88,11 +88,14 @@ public class FailedWriteTests(FaultyStorageCluster fixture) : IClassFixture<Faul
         await Assert.ThrowsAsync<ArgumentException>(() =>
             Policy.SetOverride(EntityKind.Account, "fault-cat", OverrideAction.Block, "test", expires: DateTime.UtcNow.AddMinutes(-1)));
 
-        await Policy.SetOverride(EntityKind.Account, "fault-cat", OverrideAction.Block, "test", "chargebacks", DateTime.UtcNow.AddSeconds(2));
+        // Far enough ahead that a machine busy with other suites still reads it in force first.
+        var lapses = DateTime.UtcNow.AddSeconds(6);
+        await Policy.SetOverride(EntityKind.Account, "fault-cat", OverrideAction.Block, "test", "chargebacks", lapses);
 
         Assert.Equal(OverrideAction.Block, (await AccountRisk("fault-cat")).Override);
+        Assert.True(DateTime.UtcNow < lapses, "the block was read only after it lapsed");
         Assert.Contains("block until", (await Policy.History(1)).Single().NewValue);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await Task.Delay(TimeSpan.FromTicks(Math.Max(0, (lapses - DateTime.UtcNow).Ticks)) + TimeSpan.FromMilliseconds(500));
         Assert.Equal(OverrideAction.None, (await AccountRisk("fault-cat")).Override);
 
         // Longer than any one timer can wait.
