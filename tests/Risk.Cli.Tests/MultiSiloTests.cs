@@ -77,7 +77,8 @@ public class MultiSiloTests(Azurite azurite)
                 $$"""{"ts":"{{new DateTime(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc).AddSeconds(20 * i):O}}","account":"roles-mallory","ip":"192.0.2.140","accountCreated":"2026-03-01T00:00:00Z","inTokens":50,"outTokens":1500,"prompt":"Think step by step and show your full reasoning for benchmark item {{i % 3}}"}"""));
             var posted = await ingest.PostAsync("/v1/events", new StringContent(events, System.Text.Encoding.UTF8, "application/x-ndjson"));
             Assert.Equal(System.Net.HttpStatusCode.Accepted, posted.StatusCode);
-            var deadline = DateTime.UtcNow.AddSeconds(5);
+            // Ample for silo processes that share two cores with the other suites: the loop ends at the push.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
             while (await Action() == "allow" && DateTime.UtcNow < deadline) await Task.Delay(100);
             Assert.Contains(await Action(), new[] { "challenge", "block" });
 
