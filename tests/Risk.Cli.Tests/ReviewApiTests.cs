@@ -113,6 +113,11 @@ public class ReviewPrecisionTests(ReviewSilo fixture) : IClassFixture<ReviewSilo
     private static string Extraction(string account, int count) => "[" + string.Join(",", Enumerable.Range(0, count).Select(i =>
         $$"""{"ts":"{{new DateTime(2026, 3, 2, 0, 0, 0, DateTimeKind.Utc).AddSeconds(i * 20):yyyy-MM-ddTHH:mm:ssZ}}","account":"{{account}}","ip":"203.0.113.80","accountCreated":"2026-02-28T00:00:00Z","inTokens":80,"outTokens":1800,"prompt":"Solve the following step by step and show your reasoning in full: benchmark problem {{i % 4}} variant"}""")) + "]";
 
+    private async Task<JsonElement> Decision(string account) =>
+        (await ReviewApiTests.Call(fixture.Silo.Http, HttpMethod.Get, $"/v1/decision?account={account}", Analyst)).Body;
+
+    private static bool Flagged(JsonElement decision) => decision.GetProperty("action").GetString() is "challenge" or "block";
+
     private async Task Review(string account, string verdict)
     {
         var (status, _, text, _) = await ReviewApiTests.Call(fixture.Silo.Http, HttpMethod.Post, "/v1/reviews", Analyst, $$"""{"account":"{{account}}","verdict":"{{verdict}}"}""");
@@ -126,10 +131,15 @@ public class ReviewPrecisionTests(ReviewSilo fixture) : IClassFixture<ReviewSilo
             Assert.Equal(HttpStatusCode.Accepted, (await ReviewApiTests.Call(fixture.Silo.Http, HttpMethod.Post, "/v1/events", Gateway, Extraction(account, 200))).Status);
         Assert.Equal(HttpStatusCode.Accepted, (await ReviewApiTests.Call(fixture.Silo.Http, HttpMethod.Post, "/v1/events", Gateway,
             """{"ts":"2026-03-02T10:00:00Z","account":"precise-olga","ip":"198.51.100.62"}""")).Status);
+        // Accounts first heard of since the gateway's last copy of the stored keys are decided on their empty risk
+        // while a busy cluster reads them; the read goes on behind that answer, and the reviews below judge the
+        // decisions made once it lands.
         foreach (var account in new[] { "precise-eve", "precise-fay" })
         {
-            var decision = (await ReviewApiTests.Call(fixture.Silo.Http, HttpMethod.Get, $"/v1/decision?account={account}", Analyst)).Body;
-            Assert.True(decision.GetProperty("action").GetString() is "challenge" or "block", decision.ToString());
+            var decision = await Decision(account);
+            for (var deadline = DateTime.UtcNow.AddSeconds(20); !Flagged(decision) && DateTime.UtcNow < deadline; decision = await Decision(account))
+                await Task.Delay(200);
+            Assert.True(Flagged(decision), decision.ToString());
         }
 
         await Review("precise-eve", "confirm");
